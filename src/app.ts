@@ -1,0 +1,44 @@
+import type { Config } from "./config.ts";
+import { openDatabase, type DbHandle } from "./db/index.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import type { Ctx } from "./domain/context.ts";
+import { createLocalEvents } from "./domain/events.ts";
+import { buildFederation, type WeftFederation } from "./federation/index.ts";
+import { createQueueBackends, type QueueBackends } from "./jobs/index.ts";
+import { createLogger, type Logger } from "./logger.ts";
+
+/** Everything a running Weft process holds, built once at start. */
+export interface WeftApp {
+  config: Config;
+  ctx: Ctx;
+  handle: DbHandle;
+  log: Logger;
+  federation: WeftFederation;
+  queues: QueueBackends;
+  close(): Promise<void>;
+}
+
+export async function createWeftApp(config: Config, options: { migrate?: boolean; log?: Logger } = {}): Promise<WeftApp> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const handle = openDatabase(config);
+  if (options.migrate ?? true) {
+    const applied = await migrateToLatest(handle.db);
+    if (applied.length) log.info({ applied }, "migrations applied");
+  }
+  const events = createLocalEvents();
+  const ctx: Ctx = { db: handle.db, dialect: handle.dialect, config, log, events };
+  const queues = await createQueueBackends(handle, config, log);
+  const federation = await buildFederation({ ctx, kv: queues.kv, queue: queues.fedifyQueue });
+  return {
+    config,
+    ctx,
+    handle,
+    log,
+    federation,
+    queues,
+    async close() {
+      await queues.close();
+      await handle.close();
+    },
+  };
+}

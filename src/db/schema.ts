@@ -1,0 +1,332 @@
+import type { Generated } from "kysely";
+
+/*
+ * One schema for SQLite and PostgreSQL. To keep both dialects identical:
+ * ids are fixed-width numeric strings (see domain/ids.ts) so text order is time order,
+ * timestamps are ISO-8601 UTC strings, booleans are 0/1 integers, JSON is text.
+ */
+type Bool = number;
+type Timestamp = string;
+type Json = string;
+
+export interface AccountTable {
+  id: string;
+  username: string;
+  /** null for local accounts */
+  domain: string | null;
+  uri: string;
+  url: string | null;
+  inbox_url: string | null;
+  shared_inbox_url: string | null;
+  outbox_url: string | null;
+  followers_url: string | null;
+  following_url: string | null;
+  featured_url: string | null;
+  actor_type: string;
+  display_name: string;
+  note: string;
+  avatar_url: string | null;
+  header_url: string | null;
+  /** JSON array of {name, value, verified_at} */
+  fields: Json;
+  /** JSON array of {shortcode, url} for remote custom emoji */
+  emojis: Json;
+  locked: Bool;
+  bot: Bool;
+  discoverable: Bool;
+  indexable: Bool;
+  /** Fediverse sharing switch (local accounts). */
+  federating: Bool;
+  public_key_pem: string | null;
+  public_key_id: string | null;
+  followers_count: number;
+  following_count: number;
+  statuses_count: number;
+  last_status_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  fetched_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+
+export interface UserTable {
+  account_id: string;
+  email: string | null;
+  password_hash: string | null;
+  admin: Bool;
+  approved: Bool;
+  /** JSON: {rsa: {publicJwk, privateJwk}, ed25519: {...}} */
+  keys: Json;
+  /** JSON user preferences (default visibility, sensitive, language...) */
+  settings: Json;
+  created_at: Timestamp;
+  last_active_at: Timestamp | null;
+}
+
+export interface OauthAppTable {
+  id: string;
+  name: string;
+  website: string | null;
+  redirect_uris: string;
+  scopes: string;
+  client_id: string;
+  client_secret: string;
+  created_at: Timestamp;
+}
+
+export interface OauthTokenTable {
+  id: string;
+  /** sha256 of the bearer token, hex */
+  token_hash: string;
+  app_id: string | null;
+  account_id: string | null;
+  scopes: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface OauthCodeTable {
+  code_hash: string;
+  app_id: string;
+  account_id: string;
+  redirect_uri: string;
+  scopes: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface StatusTable {
+  id: string;
+  uri: string;
+  url: string | null;
+  account_id: string;
+  local: Bool;
+  in_reply_to_id: string | null;
+  in_reply_to_account_id: string | null;
+  /** Parent's URI, kept even when the parent is not (yet) known here. */
+  in_reply_to_uri: string | null;
+  reblog_of_id: string | null;
+  /** Root of the thread, for context queries. */
+  conversation_id: string | null;
+  /** Source text of a local post (markdown-free plain text as typed). */
+  text: string | null;
+  content: string;
+  spoiler_text: string;
+  sensitive: Bool;
+  visibility: "public" | "unlisted" | "private" | "direct";
+  language: string | null;
+  application_id: string | null;
+  poll_id: string | null;
+  replies_count: number;
+  reblogs_count: number;
+  favourites_count: number;
+  created_at: Timestamp;
+  edited_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+
+export interface StatusEditTable {
+  id: string;
+  status_id: string;
+  content: string;
+  spoiler_text: string;
+  sensitive: Bool;
+  /** JSON array of option titles, when the status had a poll */
+  poll_options: Json | null;
+  media_ids: Json | null;
+  created_at: Timestamp;
+}
+
+export interface MentionTable {
+  status_id: string;
+  account_id: string;
+  silent: Bool;
+}
+
+export interface TagTable {
+  id: string;
+  name: string;
+  display_name: string;
+  created_at: Timestamp;
+}
+
+export interface StatusTagTable {
+  status_id: string;
+  tag_id: string;
+}
+
+export interface MediaAttachmentTable {
+  id: string;
+  account_id: string;
+  status_id: string | null;
+  type: "image" | "gifv" | "video" | "audio" | "unknown";
+  /** path relative to the data dir's media folder; null for remote media not cached */
+  file_path: string | null;
+  preview_path: string | null;
+  content_type: string | null;
+  remote_url: string | null;
+  description: string | null;
+  blurhash: string | null;
+  /** JSON Mastodon `meta` object */
+  meta: Json;
+  /** "processing" | "ready" | "failed" */
+  state: string;
+  created_at: Timestamp;
+}
+
+export interface FollowTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  /** id of the Follow activity */
+  uri: string | null;
+  show_reblogs: Bool;
+  notify: Bool;
+  created_at: Timestamp;
+}
+
+export interface FollowRequestTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  uri: string | null;
+  show_reblogs: Bool;
+  notify: Bool;
+  created_at: Timestamp;
+}
+
+export interface FavouriteTable {
+  id: string;
+  account_id: string;
+  status_id: string;
+  uri: string | null;
+  created_at: Timestamp;
+}
+
+export interface PollTable {
+  id: string;
+  status_id: string | null;
+  account_id: string;
+  /** JSON array of option titles */
+  options: Json;
+  /** JSON array of vote counts aligned with options (authoritative for remote polls) */
+  cached_tallies: Json;
+  multiple: Bool;
+  expires_at: Timestamp | null;
+  votes_count: number;
+  voters_count: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PollVoteTable {
+  id: string;
+  poll_id: string;
+  account_id: string;
+  choice: number;
+  uri: string | null;
+  created_at: Timestamp;
+}
+
+export interface NotificationTable {
+  id: string;
+  account_id: string;
+  from_account_id: string;
+  type: string;
+  status_id: string | null;
+  /** key that makes a notification idempotent, e.g. "favourite:<statusId>:<accountId>" */
+  dedupe_key: string | null;
+  created_at: Timestamp;
+}
+
+export interface HomeFeedTable {
+  account_id: string;
+  /** the status (or reblog) id shown; time-sortable */
+  status_id: string;
+  /** author of the entry, so unfollow can drop entries quickly */
+  author_id: string;
+  created_at: Timestamp;
+}
+
+export interface BlockTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  uri: string | null;
+  created_at: Timestamp;
+}
+
+export interface MuteTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  hide_notifications: Bool;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface BookmarkTable {
+  id: string;
+  account_id: string;
+  status_id: string;
+  created_at: Timestamp;
+}
+
+export interface InstanceSettingTable {
+  key: string;
+  value: Json;
+}
+
+export interface KvTable {
+  key: string;
+  value: Json;
+  expires_at: Timestamp | null;
+}
+
+export interface JobTable {
+  id: Generated<number>;
+  queue: string;
+  payload: Json;
+  run_at: Timestamp;
+  attempts: number;
+  locked_until: Timestamp | null;
+  ordering_key: string | null;
+  created_at: Timestamp;
+}
+
+export interface InboxActivityTable {
+  /** activity id; a redelivered activity finds its row and does nothing */
+  activity_id: string;
+  received_at: Timestamp;
+}
+
+export interface Database {
+  accounts: AccountTable;
+  users: UserTable;
+  oauth_apps: OauthAppTable;
+  oauth_tokens: OauthTokenTable;
+  oauth_codes: OauthCodeTable;
+  statuses: StatusTable;
+  status_edits: StatusEditTable;
+  mentions: MentionTable;
+  tags: TagTable;
+  status_tags: StatusTagTable;
+  media_attachments: MediaAttachmentTable;
+  follows: FollowTable;
+  follow_requests: FollowRequestTable;
+  favourites: FavouriteTable;
+  polls: PollTable;
+  poll_votes: PollVoteTable;
+  notifications: NotificationTable;
+  home_feed: HomeFeedTable;
+  blocks: BlockTable;
+  mutes: MuteTable;
+  bookmarks: BookmarkTable;
+  instance_settings: InstanceSettingTable;
+  kv: KvTable;
+  jobs: JobTable;
+  inbox_activities: InboxActivityTable;
+}

@@ -1,0 +1,33 @@
+import { EventEmitter } from "node:events";
+
+/**
+ * Things that happened, for live consumers (streaming API). Emitted after the transaction
+ * that made them commits. Nothing durable hangs off these: delivery and fan-out go through
+ * the job table (see jobs/outbox.ts), so a crash between commit and emit loses only a live
+ * update, never data.
+ */
+export type DomainEvent =
+  | { type: "status.created"; statusId: string; accountId: string }
+  | { type: "status.updated"; statusId: string; accountId: string }
+  | { type: "status.deleted"; statusId: string; accountId: string; visibility: string; local: boolean }
+  | { type: "home.inserted"; accountId: string; statusId: string }
+  | { type: "notification.created"; accountId: string; notificationId: string };
+
+export interface Events {
+  emit(event: DomainEvent): void;
+  on(listener: (event: DomainEvent) => void): () => void;
+}
+
+export function createLocalEvents(): Events {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return {
+    emit(event) {
+      emitter.emit("event", event);
+    },
+    on(listener) {
+      emitter.on("event", listener);
+      return () => emitter.off("event", listener);
+    },
+  };
+}

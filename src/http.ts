@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import type { WeftApp } from "./app.ts";
+import { renderError } from "./api/errors.ts";
+
+/**
+ * The whole HTTP surface: Fedify answers what is ActivityPub (actors, inboxes, WebFinger,
+ * NodeInfo, objects asked for as JSON-LD); everything else falls through to Hono routes.
+ */
+export function createHttpApp(app: WeftApp): Hono {
+  const hono = new Hono();
+  hono.onError((err, c) => renderError(err, c, app.log));
+  hono.notFound((c) => c.json({ error: "Not found" }, 404));
+
+  const routes = new Hono();
+  routes.onError((err, c) => renderError(err, c, app.log));
+  routes.notFound((c) => c.json({ error: "Not found" }, 404));
+  routes.get("/health", (c) => c.text("OK"));
+
+  hono.all("*", async (c) => {
+    return app.federation.fetch(c.req.raw, {
+      contextData: app.ctx,
+      onNotFound: (req) => routes.fetch(req),
+      // An object asked for as HTML falls through to the public pages.
+      onNotAcceptable: (req) => routes.fetch(req),
+    });
+  });
+  return hono;
+}

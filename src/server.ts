@@ -1,0 +1,70 @@
+import fs from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { serve, type ServerType } from "@hono/node-server";
+import type { Config } from "./config.ts";
+import { createWeftApp, type WeftApp } from "./app.ts";
+import { createHttpApp } from "./http.ts";
+
+export interface RunningServer {
+  app: WeftApp;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts HTTP(S) and, unless this process is web-only, the queue workers.
+ * stop() closes the listener, lets in-flight requests and jobs finish, then closes the database.
+ */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const app = await createWeftApp(config);
+  const workerAbort = new AbortController();
+  const workers: Promise<unknown>[] = [];
+  let server: ServerType | null = null;
+  let url = "";
+
+  if (config.role !== "web") {
+    workers.push(app.federation.startQueue(app.ctx, { signal: workerAbort.signal }));
+  }
+
+  if (config.role !== "worker") {
+    const hono = createHttpApp(app);
+    const tls = config.tlsCert && config.tlsKey
+      ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }
+      : null;
+    await new Promise<void>((resolve) => {
+      server = serve(
+        {
+          fetch: hono.fetch,
+          port: config.port,
+          hostname: config.host,
+          ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
+        },
+        (info: AddressInfo) => {
+          url = `${tls ? "https" : "http"}://${info.address.includes(":") ? `[${info.address}]` : info.address}:${info.port}`;
+          resolve();
+        },
+      );
+    });
+    app.log.info({ listen: url, public: config.url.href, database: app.handle.dialect }, "Weft is listening");
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      const srv = server as ServerType | null;
+      if (srv) {
+        await new Promise<void>((resolve) => {
+          srv.close(() => resolve());
+          // Idle keep-alive sockets would hold close() open forever.
+          (srv as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        });
+      }
+      workerAbort.abort();
+      await Promise.allSettled(workers);
+      await app.close();
+    })();
+    return stopping;
+  };
+  return { app, url, stop };
+}
