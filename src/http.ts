@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import type { WeftApp } from "./app.ts";
 import { renderError } from "./api/errors.ts";
+import { mountApi } from "./api/index.ts";
+import { mountWeb } from "./web/index.ts";
 
 /**
  * The whole HTTP surface: Fedify answers what is ActivityPub (actors, inboxes, WebFinger,
@@ -15,6 +17,8 @@ export function createHttpApp(app: WeftApp): Hono {
   routes.onError((err, c) => renderError(err, c, app.log));
   routes.notFound((c) => c.json({ error: "Not found" }, 404));
   routes.get("/health", (c) => c.text("OK"));
+  mountApi(routes, app);
+  mountWeb(routes, app);
 
   hono.all("*", async (c) => {
     return app.federation.fetch(c.req.raw, {
