@@ -1,10 +1,10 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Temporal } from "@js-temporal/polyfill";
 import { openDatabase, type DbHandle } from "../../src/db/index.ts";
 import { DbKvStore } from "../../src/jobs/db-kv.ts";
 import { createTestDb, testDialect, type TestDb } from "../helpers/db.ts";
+import { ms } from "./duration.ts";
 import { kvContract } from "./kv-contract.ts";
 
 let t: TestDb;
@@ -34,7 +34,7 @@ kvContract(`database kv (${testDialect()})`, async () => {
 
 test(`database kv (${testDialect()}): reading an expired key deletes its row`, async () => {
   const store = new DbKvStore(t);
-  await store.set(["sweep", "me"], 1, { ttl: Temporal.Duration.from({ milliseconds: 30 }) });
+  await store.set(["sweep", "me"], 1, { ttl: ms(30) });
   await sleep(80);
   assert.equal(await store.get(["sweep", "me"]), undefined);
   const rows = await t.db.selectFrom("kv").select("key").where("key", "=", '["sweep","me"]').execute();
