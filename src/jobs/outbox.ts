@@ -19,7 +19,8 @@ export type WeftJob =
 export type OutboundActivity =
   | { type: "CreateStatus"; statusId: string }
   | { type: "UpdateStatus"; statusId: string }
-  | { type: "DeleteStatus"; statusId: string; accountId: string; uri: string; recipients: string[] }
+  /** the status row stays as a tombstone, so recipients are worked out at delivery time */
+  | { type: "DeleteStatus"; statusId: string }
   | { type: "Follow"; followId: string; accountId: string; targetAccountId: string; uri: string }
   | { type: "UndoFollow"; accountId: string; targetAccountId: string; uri: string }
   | { type: "AcceptFollow"; accountId: string; followerId: string; followUri: string | null }
