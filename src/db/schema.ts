@@ -303,6 +303,23 @@ export interface InboxActivityTable {
   received_at: Timestamp;
 }
 
+export interface MarkerTable {
+  account_id: string;
+  /** "home" | "notifications" */
+  timeline: string;
+  last_read_id: string;
+  version: number;
+  updated_at: Timestamp;
+}
+
+export interface IdempotencyKeyTable {
+  account_id: string;
+  key: string;
+  /** null while the request holding the key is still running */
+  status_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   accounts: AccountTable;
   users: UserTable;
@@ -329,4 +346,6 @@ export interface Database {
   kv: KvTable;
   jobs: JobTable;
   inbox_activities: InboxActivityTable;
+  markers: MarkerTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
