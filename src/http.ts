@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { WeftApp } from "./app.ts";
 import { renderError } from "./api/errors.ts";
 import { mountApi } from "./api/index.ts";
+import { apiCors } from "./api/oauth/cors.ts";
 import { mountWeb } from "./web/index.ts";
 
 /**
@@ -12,6 +13,8 @@ export function createHttpApp(app: WeftApp): Hono {
   const hono = new Hono();
   hono.onError((err, c) => renderError(err, c, app.log));
   hono.notFound((c) => c.json({ error: "Not found" }, 404));
+  // On the outer app so that Fedify's answers (NodeInfo, WebFinger) get CORS headers too.
+  hono.use("*", apiCors());
 
   const routes = new Hono();
   routes.onError((err, c) => renderError(err, c, app.log));
