@@ -4,7 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createTestDb, type TestDb } from "./db.ts";
-import { releaseLoopbackHost, reserveLoopbackHost, TEST_PORT } from "./loopback.ts";
+import { Redis } from "ioredis";
+import { releaseLoopbackHost, reserveLoopbackHost, reserveNumber, TEST_PORT } from "./loopback.ts";
 import { issueCertificate, testCa } from "./tls.ts";
 
 /*
@@ -22,6 +23,8 @@ const LOG_DIR = path.join(ROOT, "test-artifacts/logs");
 // (even SIGKILL from a test-runner timeout), so no Weft outlives its test file.
 const EXIT_WITH_PARENT =
   'data:text/javascript,if(process.channel){process.channel.unref();process.on("disconnect",()=>process.exit(1))}';
+
+const REDIS_LOCK_BASE_PORT = 47_100;
 
 const running = new Set<ChildProcess>();
 process.on("exit", () => {
@@ -55,10 +58,21 @@ export class WeftInstance {
   readonly logFile: string;
   readonly env: Record<string, string>;
   readonly #startTimeoutMs: number;
+  readonly #cleanup: () => Promise<void>;
+  #destroyed = false;
   #child: ChildProcess | null = null;
   #exited: Promise<number | null> | null = null;
 
-  constructor(init: { host: string; port: number; db: TestDb; dataDir: string; logFile: string; env: Record<string, string>; startTimeoutMs: number }) {
+  constructor(init: {
+    host: string;
+    port: number;
+    db: TestDb;
+    dataDir: string;
+    logFile: string;
+    env: Record<string, string>;
+    startTimeoutMs: number;
+    cleanup: () => Promise<void>;
+  }) {
     this.host = init.host;
     this.port = init.port;
     this.origin = `https://${init.host}:${init.port}`;
@@ -68,6 +82,7 @@ export class WeftInstance {
     this.logFile = init.logFile;
     this.env = init.env;
     this.#startTimeoutMs = init.startTimeoutMs;
+    this.#cleanup = init.cleanup;
   }
 
   get running(): boolean {
@@ -167,9 +182,12 @@ export class WeftInstance {
 
   /** Stops the server, drops its database, removes its data directory and frees its address. */
   async destroy(): Promise<void> {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
     await this.stop().catch(() => this.kill9());
     await this.db.drop();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
+    await this.#cleanup();
     await releaseLoopbackHost(this.host);
   }
 
@@ -224,6 +242,39 @@ function logName(host: string): string {
   return `${testFile}-${host}.log`;
 }
 
+/*
+ * Instances must not share Fedify's Redis queue or cache (one would run another's deliveries), and
+ * Weft's Redis keys have one fixed prefix; so in the Redis run each instance gets a logical database
+ * of its own (1–15; 0 is left to other tests), emptied before and after use.
+ */
+async function privateRedis(base: string): Promise<{ url: string; release(): Promise<void> }> {
+  const slot = await reserveNumber(REDIS_LOCK_BASE_PORT, 1, 15);
+  const url = new URL(base);
+  url.pathname = `/${slot.n}`;
+  const flush = async () => {
+    const redis = new Redis(url.toString(), { lazyConnect: true, maxRetriesPerRequest: 2 });
+    try {
+      await redis.connect();
+      await redis.flushdb();
+    } finally {
+      redis.disconnect();
+    }
+  };
+  try {
+    await flush();
+  } catch (err) {
+    await slot.release();
+    throw err;
+  }
+  return {
+    url: url.toString(),
+    async release() {
+      await flush().catch(() => {});
+      await slot.release();
+    },
+  };
+}
+
 /** A fresh Weft: new address, certificate, database and data directory; started and healthy. */
 export async function startInstance(options: StartInstanceOptions = {}): Promise<WeftInstance> {
   const port = options.port ?? TEST_PORT;
@@ -235,6 +286,8 @@ export async function startInstance(options: StartInstanceOptions = {}): Promise
   fs.mkdirSync(LOG_DIR, { recursive: true });
   const logFile = path.join(LOG_DIR, logName(host));
   fs.writeFileSync(logFile, "");
+
+  const redis = process.env.REDIS_URL ? await privateRedis(process.env.REDIS_URL) : null;
 
   const inherited = { ...process.env } as Record<string, string>;
   // The test runner's own markers would make a child think it is a test file.
@@ -251,10 +304,18 @@ export async function startInstance(options: StartInstanceOptions = {}): Promise
     LOG_LEVEL: process.env.WEFT_TEST_LOG_LEVEL ?? "info",
     ...db.env,
     WEFT_DATA_DIR: dataDir,
+    ...(redis ? { REDIS_URL: redis.url } : {}),
     ...options.env,
   };
   const instance = new WeftInstance({
-    host, port, db, dataDir, logFile, env, startTimeoutMs: options.startTimeoutMs ?? 30_000,
+    host,
+    port,
+    db,
+    dataDir,
+    logFile,
+    env,
+    startTimeoutMs: options.startTimeoutMs ?? 30_000,
+    cleanup: async () => redis?.release(),
   });
   try {
     await instance.start();

@@ -52,3 +52,21 @@ export async function releaseLoopbackHost(host: string): Promise<void> {
   held.delete(host);
   await close(lock);
 }
+
+/**
+ * Claims one number in first..last across all test processes (the same kernel lock, on
+ * 127.0.0.1:lockBasePort+n), e.g. a Redis logical database of its own for each Weft instance.
+ */
+export async function reserveNumber(
+  lockBasePort: number,
+  first: number,
+  last: number,
+): Promise<{ n: number; release(): Promise<void> }> {
+  for (let n = first; n <= last; n++) {
+    const lock = await listen("127.0.0.1", lockBasePort + n);
+    if (!lock) continue;
+    lock.unref();
+    return { n, release: () => close(lock) };
+  }
+  throw new Error(`all of ${first}..${last} are taken (locks on 127.0.0.1:${lockBasePort + first}–${lockBasePort + last})`);
+}

@@ -83,6 +83,12 @@ describe(`a Weft instance on the test network (${testDialect()})`, () => {
     assert.equal(await res.text(), "OK");
   });
 
+  test("has a database, data directory and (in the Redis run) Redis database of its own", () => {
+    assert.notEqual(weft.env.DATABASE_URL, process.env.DATABASE_URL);
+    assert.notEqual(weft.env.WEFT_DATA_DIR, process.env.WEFT_DATA_DIR);
+    if (process.env.REDIS_URL) assert.match(weft.env.REDIS_URL, /\/([1-9]|1[0-5])$/);
+  });
+
   test("account create and token create work against its database", async () => {
     const account = await weft.createAccount("alice", { admin: true });
     assert.equal(account.handle, `@alice@${weft.domain}`);
