@@ -5,6 +5,7 @@ import type { Ctx } from "./domain/context.ts";
 import { createLocalEvents } from "./domain/events.ts";
 import { buildFederation, type WeftFederation } from "./federation/index.ts";
 import { createQueueBackends, type QueueBackends } from "./jobs/index.ts";
+import { createJobRegistry, type JobRegistry } from "./jobs/worker.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
 /** Everything a running Weft process holds, built once at start. */
@@ -15,6 +16,8 @@ export interface WeftApp {
   log: Logger;
   federation: WeftFederation;
   queues: QueueBackends;
+  /** Handlers for Weft's own queue (jobs/worker.ts); each layer registers its job kinds while the app is built. */
+  jobs: JobRegistry;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export async function createWeftApp(config: Config, options: { migrate?: boolean
   const events = createLocalEvents();
   const ctx: Ctx = { db: handle.db, dialect: handle.dialect, config, log, events };
   const queues = await createQueueBackends(handle, config, log);
+  const jobs = createJobRegistry();
   const federation = await buildFederation({ ctx, kv: queues.kv, queue: queues.fedifyQueue });
   return {
     config,
@@ -36,6 +40,7 @@ export async function createWeftApp(config: Config, options: { migrate?: boolean
     log,
     federation,
     queues,
+    jobs,
     async close() {
       await queues.close();
       await handle.close();

@@ -5,6 +5,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import type { Config } from "./config.ts";
 import { createWeftApp, type WeftApp } from "./app.ts";
 import { createHttpApp } from "./http.ts";
+import { runWeftWorker } from "./jobs/worker.ts";
 
 export interface RunningServer {
   app: WeftApp;
@@ -25,6 +26,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   if (config.role !== "web") {
     workers.push(app.federation.startQueue(app.ctx, { signal: workerAbort.signal }));
+    workers.push(runWeftWorker(app.handle, app.jobs, { signal: workerAbort.signal, log: app.log }));
   }
 
   if (config.role !== "worker") {

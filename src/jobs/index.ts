@@ -1,7 +1,9 @@
-import { MemoryKvStore, InProcessMessageQueue, type KvStore, type MessageQueue } from "@fedify/fedify";
+import type { KvStore, MessageQueue } from "@fedify/fedify";
 import type { Config } from "../config.ts";
 import type { DbHandle } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
+import { DbKvStore } from "./db-kv.ts";
+import { DbMessageQueue } from "./db-mq.ts";
 
 export interface QueueBackends {
   kv: KvStore;
@@ -10,7 +12,20 @@ export interface QueueBackends {
   close(): Promise<void>;
 }
 
-// Placeholder until the durable drivers land (jobs/db-kv.ts, jobs/db-mq.ts, jobs/redis.ts).
-export async function createQueueBackends(_handle: DbHandle, _config: Config, _log: Logger): Promise<QueueBackends> {
-  return { kv: new MemoryKvStore(), fedifyQueue: new InProcessMessageQueue(), close: async () => {} };
+/**
+ * Fedify's key-value store and queue: in the database by default (nothing else to run), on
+ * Redis/BullMQ when REDIS_URL is set (scale mode: many web and worker processes). Weft's own
+ * outbox queue (jobs/worker.ts) always stays in the database, because its jobs must commit in
+ * the same transaction as the changes that need them.
+ */
+export async function createQueueBackends(handle: DbHandle, config: Config, log: Logger): Promise<QueueBackends> {
+  if (config.redisUrl) {
+    const { createRedisBackends } = await import("./redis.ts");
+    return createRedisBackends(config.redisUrl, { log });
+  }
+  return {
+    kv: new DbKvStore(handle),
+    fedifyQueue: new DbMessageQueue(handle, { queue: "fedify", log }),
+    close: async () => {},
+  };
 }

@@ -1,4 +1,8 @@
 import type { Db, Tx } from "../db/index.ts";
+import { announceJobs } from "./wakeup.ts";
+
+/** The `queue` column value of Weft's own jobs (Fedify's are "fedify"). */
+export const WEFT_QUEUE = "weft";
 
 /**
  * The transactional outbox: domain code records follow-up work (deliveries, timeline fan-out)
@@ -38,7 +42,7 @@ export async function enqueueJob(db: Db | Tx, job: WeftJob, runAt: Date = new Da
   await db
     .insertInto("jobs")
     .values({
-      queue: "weft",
+      queue: WEFT_QUEUE,
       payload: JSON.stringify(job),
       run_at: runAt.toISOString(),
       attempts: 0,
@@ -47,4 +51,6 @@ export async function enqueueJob(db: Db | Tx, job: WeftJob, runAt: Date = new Da
       created_at: new Date().toISOString(),
     })
     .execute();
+  // On PostgreSQL inside a transaction the NOTIFY goes out on commit, when the job becomes visible.
+  await announceJobs(db, WEFT_QUEUE);
 }
