@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test as nodeTest } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { KvKey, KvStore } from "@fedify/fedify";
@@ -9,7 +9,12 @@ import { ms } from "./duration.ts";
  * `open()` gives a second store over the same backing data (another connection),
  * so compare-and-swap is exercised across connections, not just within one.
  */
-export function kvContract(name: string, setup: () => Promise<{ store: KvStore; open(): Promise<KvStore> }>) {
+export function kvContract(
+  name: string,
+  setup: () => Promise<{ store: KvStore; open(): Promise<KvStore> }>,
+  options: { skip?: string | false } = {},
+) {
+  const test = (title: string, fn: () => Promise<void>) => nodeTest(title, { skip: options.skip }, fn);
   test(`${name}: reads back what was stored, and nothing after a delete`, async () => {
     const { store } = await setup();
     assert.equal(await store.get(["missing"]), undefined);
