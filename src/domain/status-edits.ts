@@ -51,7 +51,7 @@ export async function editLocalStatus(ctx: Ctx, accountId: string, statusId: str
   if (countStatusCharacters(text) + [...spoiler].length > MAX_CHARACTERS) {
     throw new DomainError("invalid", `Text character limit of ${MAX_CHARACTERS} exceeded`);
   }
-  const parsed = parseStatusText(text);
+  const parsed = parseStatusText(ctx.config, text);
   const mentioned = new Map<string, Account>();
   for (const h of parsed.mentions.slice(0, 20)) {
     const a = await findAccountByHandle(ctx, h.username, h.domain);

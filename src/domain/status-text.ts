@@ -4,8 +4,9 @@ import { countCharacters, extractHashtags, extractMentions, renderPlainText } fr
 import { localUrl, paths } from "./uris.ts";
 
 /** What a local post's text refers to: handles to resolve and hashtags to index. */
-export function parseStatusText(text: string): { mentions: Array<{ username: string; domain: string | null }>; tags: string[] } {
-  return { mentions: extractMentions(text), tags: extractHashtags(text) };
+export function parseStatusText(config: Config, text: string): { mentions: Array<{ username: string; domain: string | null }>; tags: string[] } {
+  const localDomain = config.url.host;
+  return { mentions: extractMentions(text, { localDomain }), tags: extractHashtags(text).map((t) => t.display) };
 }
 
 export function countStatusCharacters(text: string): number {

@@ -94,7 +94,7 @@ export async function createLocalStatus(ctx: Ctx, input: NewLocalStatus): Promis
   if (mediaIds.length > MAX_MEDIA) throw new DomainError("invalid", `Too many media attachments (max ${MAX_MEDIA})`);
   if (input.poll && mediaIds.length) throw new DomainError("invalid", "Cannot attach both media and a poll");
 
-  const parsed = parseStatusText(text);
+  const parsed = parseStatusText(ctx.config, text);
   const mentioned = await resolveMentions(ctx, parsed.mentions, input.resolveHandle);
 
   return inTx(ctx, async (tx, emit) => {

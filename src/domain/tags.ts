@@ -1,9 +1,10 @@
 import type { Tx } from "../db/index.ts";
 import { newId, nowIso } from "./ids.ts";
+import { normalizeHashtag } from "./text/index.ts";
 
-/** Hashtags are matched case-insensitively; the first spelling seen is kept for display. */
+/** Hashtags are matched by their normalised form; the first spelling seen is kept for display. */
 export function normaliseTag(name: string): string {
-  return name.replace(/^#/, "").normalize("NFKC").toLowerCase();
+  return normalizeHashtag(name.replace(/^#/, ""));
 }
 
 export async function upsertTags(tx: Tx, names: string[]): Promise<string[]> {
