@@ -3,6 +3,7 @@ import { openDatabase, type DbHandle } from "./db/index.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { Ctx } from "./domain/context.ts";
 import { createLocalEvents } from "./domain/events.ts";
+import { registerDomainJobs } from "./domain/jobs.ts";
 import { buildFederation, type WeftFederation } from "./federation/index.ts";
 import { createQueueBackends, type QueueBackends } from "./jobs/index.ts";
 import { createJobRegistry, type JobRegistry } from "./jobs/worker.ts";
@@ -32,6 +33,7 @@ export async function createWeftApp(config: Config, options: { migrate?: boolean
   const ctx: Ctx = { db: handle.db, dialect: handle.dialect, config, log, events };
   const queues = await createQueueBackends(handle, config, log);
   const jobs = createJobRegistry();
+  registerDomainJobs(ctx, jobs);
   const federation = await buildFederation({ ctx, kv: queues.kv, queue: queues.fedifyQueue });
   return {
     config,

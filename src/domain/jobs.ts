@@ -1,0 +1,14 @@
+import type { JobRegistry } from "../jobs/worker.ts";
+import type { Ctx } from "./context.ts";
+import { fanOutStatus } from "./fanout.ts";
+import { closePoll } from "./polls.ts";
+
+/** The follow-up work domain/ itself records (see enqueueJob); federation/ registers "deliver". */
+export function registerDomainJobs(ctx: Ctx, jobs: JobRegistry): void {
+  jobs.register("fanout.status", async (job) => {
+    await fanOutStatus(ctx, String(job.statusId));
+  });
+  jobs.register("poll.expire", async (job) => {
+    await closePoll(ctx, String(job.pollId));
+  });
+}
