@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { KvStore, MessageQueue } from "@fedify/fedify";
 import type { Config } from "../config.ts";
 import type { DbHandle } from "../db/index.ts";
@@ -21,11 +22,27 @@ export interface QueueBackends {
 export async function createQueueBackends(handle: DbHandle, config: Config, log: Logger): Promise<QueueBackends> {
   if (config.redisUrl) {
     const { createRedisBackends } = await import("./redis.ts");
-    return createRedisBackends(config.redisUrl, { log });
+    return createRedisBackends(config.redisUrl, { log, prefix: redisPrefix(config) });
   }
   return {
     kv: new DbKvStore(handle),
     fedifyQueue: new DbMessageQueue(handle, { queue: "fedify", log }),
     close: async () => {},
   };
+}
+
+/**
+ * Keys in Redis are namespaced per instance, so two Weft instances sharing one Redis (or test
+ * instances running side by side) never take each other's deliveries. An instance is its public
+ * host plus its database; the database is named without credentials, so rotating a password
+ * does not orphan queued jobs.
+ */
+function redisPrefix(config: Config): string {
+  let database = config.sqlitePath;
+  if (config.databaseUrl) {
+    const u = new URL(config.databaseUrl);
+    database = `${u.hostname}:${u.port}${u.pathname}`;
+  }
+  const tag = createHash("sha256").update(database).digest("hex").slice(0, 10);
+  return `weft:${config.url.host}:${tag}`;
 }

@@ -75,6 +75,8 @@ export class BullMqMessageQueue implements MessageQueue {
         removeOnFail: { age: 7 * 24 * 3600 },
       },
     });
+    // An unheard "error" event would crash the process; BullMQ reconnects by itself.
+    this.#queue.on("error", (error) => this.#log.warn({ err: error }, "queue connection error"));
   }
 
   enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
