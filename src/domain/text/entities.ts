@@ -51,7 +51,6 @@ export function extractUrlEntities(text: string): UrlEntity[] {
   const found: UrlEntity[] = [];
   for (const match of text.matchAll(urlPattern())) {
     const groups = match.groups!;
-    if (!groups.protocol) continue;
     let url = groups.url;
     const start = match.index + groups.before.length;
     const tco = TCO_URL.exec(url);

@@ -61,13 +61,16 @@ const QUERY_ENDING = `[a-z0-9_&=#/\\-${UCHARS}]`;
 const QUERY = `\\?${QUERY_CHAR}*${QUERY_ENDING}`;
 
 /**
- * Scanned like Ruby's String#scan: a match without a protocol is still consumed, then
- * skipped, because Mastodon only links URLs that spell out their scheme.
+ * Links that spell out their scheme, the only ones Mastodon links. Mastodon scans with the
+ * scheme optional and then drops matches without one; requiring it here keeps the scan linear
+ * (an optional scheme lets every position start a match, which is quadratic on a long run of
+ * label-like text). The two differ only for a link glued inside the path of a bare domain, as in
+ * "example.com/https://example.org", which Mastodon leaves unlinked and this links.
  */
 export function urlPattern(): RegExp {
   return new RegExp(
     `(?<before>${PRECEDING})` +
-      `(?<url>(?<protocol>(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini)://)?` +
+      `(?<url>(?<protocol>(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini)://)` +
       `(?<domain>${DOMAIN})(?::[0-9]+)?(?<path>/${PATH}*)?(?:${QUERY})?)`,
     "gimu",
   );

@@ -128,6 +128,14 @@ describe("links", () => {
     assert.ok(html.includes("&lt;script&gt;alert(&quot;Hello&quot;)&lt;/script&gt;"));
   });
 
+  test("scans long hostile input in linear time", () => {
+    const started = performance.now();
+    for (const text of ["https://" + "a-".repeat(25_000), "@a." + "b.".repeat(25_000), "https://" + "a.".repeat(20_000) + "zz"]) {
+      render(text);
+    }
+    assert.ok(performance.now() - started < 3000, `took ${performance.now() - started} ms`);
+  });
+
   test("links xmpp: and magnet: URIs", () => {
     assert.deepEqual(hrefs(render("please join xmpp:muc@instance.com?join right now")), ["xmpp:muc@instance.com?join"]);
     assert.equal(
