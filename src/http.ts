@@ -3,6 +3,7 @@ import type { WeftApp } from "./app.ts";
 import { renderError } from "./api/errors.ts";
 import { mountApi } from "./api/index.ts";
 import { apiCors } from "./api/oauth/cors.ts";
+import { handleFederationRequest } from "./federation/front.ts";
 import { mountWeb } from "./web/index.ts";
 
 /**
@@ -23,13 +24,7 @@ export function createHttpApp(app: WeftApp): Hono {
   mountApi(routes, app);
   mountWeb(routes, app);
 
-  hono.all("*", async (c) => {
-    return app.federation.fetch(c.req.raw, {
-      contextData: app.ctx,
-      onNotFound: (req) => routes.fetch(req),
-      // An object asked for as HTML falls through to the public pages.
-      onNotAcceptable: (req) => routes.fetch(req),
-    });
-  });
+  // Inbox limits, host-meta and Fedify; what they do not answer (or is asked for as HTML) goes to the routes.
+  hono.all("*", (c) => handleFederationRequest(app, c.req.raw, (req) => routes.fetch(req)));
   return hono;
 }

@@ -1,5 +1,9 @@
 import { createFederation, type Federation, type KvStore, type MessageQueue } from "@fedify/fedify";
 import type { Ctx } from "../domain/context.ts";
+import { registerActor } from "./actor.ts";
+import { registerCollections } from "./collections.ts";
+import { registerInbox } from "./inbox/index.ts";
+import { registerNodeInfo } from "./nodeinfo.ts";
 
 export type WeftFederation = Federation<Ctx>;
 
@@ -9,13 +13,21 @@ export interface FederationDeps {
   queue: MessageQueue;
 }
 
-// Placeholder: dispatchers and inbox listeners are registered by the federation layer.
+/**
+ * The Fedify side of Weft: actors, their collections, inboxes, WebFinger and NodeInfo, on the
+ * paths of domain/uris.ts. Registration is explicit, here, in one place.
+ */
 export async function buildFederation(deps: FederationDeps): Promise<WeftFederation> {
-  return createFederation<Ctx>({
+  const federation = createFederation<Ctx>({
     kv: deps.kv,
     queue: deps.queue,
     origin: deps.ctx.config.url.origin,
     allowPrivateAddress: deps.ctx.config.allowPrivateAddress,
     manuallyStartQueue: true,
   });
+  registerActor(federation);
+  registerCollections(federation);
+  registerNodeInfo(federation);
+  registerInbox(federation);
+  return federation;
 }

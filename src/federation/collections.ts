@@ -1,0 +1,75 @@
+import type { Federation, RequestContext } from "@fedify/fedify";
+import { Endpoints, type Recipient } from "@fedify/vocab";
+import type { Ctx } from "../domain/context.ts";
+import { followersPage, followingPage, remoteFollowers } from "../domain/follows.ts";
+import { findLocalActor } from "../domain/local-actor.ts";
+import { paths } from "../domain/uris.ts";
+
+type Path = `${string}{identifier}${string}`;
+const at = (p: string) => p as Path;
+
+/** Pages start at the newest entry; this cursor means "from the top". */
+const TOP = "top";
+
+async function activeAccount(ctx: Ctx, identifier: string) {
+  const found = await findLocalActor(ctx, identifier);
+  return found?.state === "active" ? found.account : null;
+}
+
+/**
+ * The collections an actor links to. Counts come from the denormalised columns the domain
+ * keeps up to date. The followers dispatcher doubles as the fan-out list: with no cursor
+ * Fedify asks for every recipient, and gets the remote followers with their shared inboxes so
+ * sendActivity(..., "followers", { preferSharedInbox: true }) posts once per server.
+ */
+export function registerCollections(federation: Federation<Ctx>): void {
+  federation
+    .setFollowersDispatcher(at(paths.followers("{identifier}")), async (fctx, identifier, cursor, filter) => {
+      const account = await activeAccount(fctx.data, identifier);
+      if (!account) return null;
+      if (cursor === null) {
+        const followers = await remoteFollowers(fctx.data, account.id, filter?.origin);
+        const items: Recipient[] = followers.map((f) => ({
+          id: new URL(f.uri),
+          inboxId: new URL(f.inboxUrl),
+          endpoints: f.sharedInboxUrl ? new Endpoints({ sharedInbox: new URL(f.sharedInboxUrl) }) : null,
+        }));
+        return { items };
+      }
+      const page = await followersPage(fctx.data, account.id, cursor === TOP ? null : cursor);
+      return { items: page.uris.map((u) => ({ id: new URL(u), inboxId: null })), nextCursor: page.next };
+    })
+    .setCounter(async (fctx, identifier) => (await activeAccount(fctx.data, identifier))?.followers_count ?? null)
+    .setFirstCursor(async (fctx, identifier) => ((await activeAccount(fctx.data, identifier)) ? TOP : null));
+
+  federation
+    .setFollowingDispatcher(at(paths.following("{identifier}")), async (fctx, identifier, cursor) => {
+      const account = await activeAccount(fctx.data, identifier);
+      if (!account) return null;
+      const page = await followingPage(fctx.data, account.id, cursor === TOP || cursor === null ? null : cursor);
+      return { items: page.uris.map((u) => new URL(u)), nextCursor: page.next };
+    })
+    .setCounter(async (fctx, identifier) => (await activeAccount(fctx.data, identifier))?.following_count ?? null)
+    .setFirstCursor(firstCursor);
+
+  // Only the count for now: the Create activities of the first page need the Note mapper
+  // (federation/mappers/note.ts), which the statuses work adds.
+  federation
+    .setOutboxDispatcher(at(paths.outbox("{identifier}")), async (fctx, identifier) => {
+      const account = await activeAccount(fctx.data, identifier);
+      return account ? { items: [] } : null;
+    })
+    .setCounter(async (fctx, identifier) => (await activeAccount(fctx.data, identifier))?.statuses_count ?? null);
+
+  // Pinned posts are not stored yet: an empty, but real, collection.
+  federation
+    .setFeaturedDispatcher(at(paths.featured("{identifier}")), async (fctx, identifier) => {
+      const account = await activeAccount(fctx.data, identifier);
+      return account ? { items: [] } : null;
+    })
+    .setCounter(async (fctx, identifier) => ((await activeAccount(fctx.data, identifier)) ? 0 : null));
+}
+
+async function firstCursor(fctx: RequestContext<Ctx>, identifier: string): Promise<string | null> {
+  return (await activeAccount(fctx.data, identifier)) ? TOP : null;
+}

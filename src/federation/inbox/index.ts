@@ -1,0 +1,44 @@
+import type { Federation } from "@fedify/fedify";
+import { Accept, Delete, Follow, isActor, Reject, Undo, Update } from "@fedify/vocab";
+import type { Ctx } from "../../domain/context.ts";
+import { paths } from "../../domain/uris.ts";
+import { carriedObject, refuse } from "../gate.ts";
+import { onAccept } from "./accept.ts";
+import { isActorDelete, onDeleteActor, onUnverifiedActorDelete } from "./delete-actor.ts";
+import { onFollow } from "./follow.ts";
+import { onReject } from "./reject.ts";
+import { onUndo } from "./undo.ts";
+import { onUpdateActor } from "./update-actor.ts";
+
+/*
+ * One listener per activity type, each in its own module (guard clauses through gate.ts, then a
+ * call into domain/). Types with no listener are answered 202 by Fedify and dropped.
+ *
+ * For the statuses side: register Create, Like and Announce here with `.on(…)`; Update and
+ * Delete already dispatch on their object below, so add the non-actor branch there; Undo(Like)
+ * and Undo(Announce) go in undoHandlers (undo.ts).
+ */
+export function registerInbox(federation: Federation<Ctx>): void {
+  federation
+    .setInboxListeners(paths.inbox("{identifier}") as "/users/{identifier}/inbox", paths.sharedInbox())
+    // The same activity reaching a personal and the shared inbox is one activity (domain code
+    // also claims each id in inbox_activities, in the transaction that applies it).
+    .withIdempotency("global")
+    .on(Follow, onFollow)
+    .on(Accept, onAccept)
+    .on(Reject, onReject)
+    .on(Undo, onUndo)
+    .on(Update, async (ictx, update) => {
+      const object = await carriedObject(ictx, update);
+      if (object && isActor(object)) return onUpdateActor(ictx, update, object);
+      return refuse(ictx, update, "Update of this kind of object is not handled yet");
+    })
+    .on(Delete, async (ictx, del) => {
+      if (isActorDelete(del)) return onDeleteActor(ictx, del);
+      return refuse(ictx, del, "Delete of this kind of object is not handled yet");
+    })
+    .onUnverifiedActivity(onUnverifiedActorDelete)
+    .onError((fctx, error) => {
+      fctx.data.log.error({ err: error }, "inbox listener failed; the activity will be retried");
+    });
+}
