@@ -5,6 +5,7 @@ import type { Ctx } from "./domain/context.ts";
 import { createLocalEvents } from "./domain/events.ts";
 import { registerDomainJobs } from "./domain/jobs.ts";
 import { buildFederation, type WeftFederation } from "./federation/index.ts";
+import { registerDeliverJobs } from "./federation/outbox.ts";
 import { createQueueBackends, type QueueBackends } from "./jobs/index.ts";
 import { createJobRegistry, type JobRegistry } from "./jobs/worker.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -35,6 +36,7 @@ export async function createWeftApp(config: Config, options: { migrate?: boolean
   const jobs = createJobRegistry();
   registerDomainJobs(ctx, jobs);
   const federation = await buildFederation({ ctx, kv: queues.kv, queue: queues.fedifyQueue });
+  registerDeliverJobs({ federation, ctx }, jobs);
   return {
     config,
     ctx,

@@ -4,6 +4,7 @@ import type { Account } from "../domain/accounts.ts";
 import type { Ctx } from "../domain/context.ts";
 import { newId } from "../domain/ids.ts";
 import type { OutboundActivity } from "../jobs/outbox.ts";
+import type { JobRegistry } from "../jobs/worker.ts";
 import { buildLocalActor } from "./actor.ts";
 import { federationContext, type FederationHandle } from "./lookup.ts";
 import { deliverStatusActivity } from "./outbox-statuses.ts";
@@ -102,4 +103,9 @@ function recipient(account: Account): Recipient {
     inboxId: new URL(account.inbox_url!),
     endpoints: account.shared_inbox_url ? { sharedInbox: new URL(account.shared_inbox_url) } : null,
   };
+}
+
+/** Registers the "deliver" kind of Weft's queue (jobs/worker.ts) for this app. */
+export function registerDeliverJobs(app: FederationHandle, jobs: JobRegistry): void {
+  jobs.register("deliver", (job) => handleDeliverJob(app, job.activity));
 }
