@@ -3,7 +3,7 @@ import { acct } from "../../domain/accounts.ts";
 import type { AccountView } from "../../domain/hydrate.ts";
 import type { StatusTable } from "../../db/schema.ts";
 import { type MastodonCustomEmoji, serializeEmojis } from "./emoji.ts";
-import { dayOnly, isoDate, linkify, midnight, parseJson, plainToHtml } from "./format.ts";
+import { bioHtml, dayOnly, fieldHtml, isoDate, midnight, parseJson } from "./format.ts";
 import { missingAvatarUrl, missingHeaderUrl } from "./images.ts";
 
 export interface MastodonField {
@@ -92,7 +92,7 @@ interface StoredField {
  * Local accounts keep bio and field values as typed (plain text) and are rendered here, as
  * Mastodon does; remote ones arrive as HTML already sanitised at ingestion.
  */
-function fields(view: AccountView, asTyped: boolean): MastodonField[] {
+function fields(view: AccountView, asTyped: boolean, config: Pick<Config, "url">): MastodonField[] {
   const local = view.account.domain === null;
   return parseJson<StoredField[]>(view.account.fields, [])
     .filter((f) => f && typeof f.name === "string")
@@ -100,7 +100,7 @@ function fields(view: AccountView, asTyped: boolean): MastodonField[] {
       const value = typeof f.value === "string" ? f.value : "";
       return {
         name: String(f.name),
-        value: local && !asTyped ? linkify(value) : value,
+        value: local && !asTyped ? fieldHtml(value, config) : value,
         verified_at: typeof f.verified_at === "string" ? isoDate(f.verified_at) : null,
       };
     });
@@ -122,7 +122,7 @@ export function serializeAccount(view: AccountView, config: Pick<Config, "url">)
     indexable: a.indexable === 1,
     group: a.actor_type === "Group",
     created_at: midnight(a.created_at),
-    note: local ? plainToHtml(a.note) : a.note,
+    note: local ? bioHtml(a.note, config) : a.note,
     url: a.url ?? a.uri,
     uri: a.uri,
     avatar,
@@ -137,7 +137,7 @@ export function serializeAccount(view: AccountView, config: Pick<Config, "url">)
     noindex: local ? a.indexable !== 1 : false,
     emojis: serializeEmojis(a.emojis),
     roles: view.admin ? [{ id: ADMIN_ROLE.id, name: ADMIN_ROLE.name, color: ADMIN_ROLE.color }] : [],
-    fields: fields(view, false),
+    fields: fields(view, false, config),
   };
 }
 
@@ -154,7 +154,7 @@ export function serializeCredentialAccount(
       sensitive: extras.sensitive,
       language: extras.language,
       note: view.account.note,
-      fields: fields(view, true),
+      fields: fields(view, true, config),
       follow_requests_count: extras.followRequestsCount,
       indexable: base.indexable,
       discoverable: base.discoverable,

@@ -1,3 +1,6 @@
+import type { Config } from "../../config.ts";
+import { renderPostHtml } from "../../domain/text/index.ts";
+
 /*
  * Small formatting rules shared by the serializers. Pure: no I/O.
  */
@@ -21,36 +24,14 @@ export function midnight(value: string): string {
   return `${isoDate(value).slice(0, 10)}T00:00:00.000Z`;
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+/** A local bio as typed to the HTML Mastodon renders for it: links, hashtags, paragraphs. */
+export function bioHtml(text: string, config: Pick<Config, "url">): string {
+  return renderPostHtml(text.trim(), { baseUrl: config.url, localDomain: config.url.host });
 }
 
-const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
-
-/** Escaped text with http(s) links made clickable, Mastodon's way (scheme hidden). */
-export function linkify(text: string): string {
-  let out = "";
-  let last = 0;
-  for (const m of text.matchAll(URL_RE)) {
-    out += escapeHtml(text.slice(last, m.index));
-    const href = m[0];
-    const scheme = href.match(/^https?:\/\//)![0];
-    out +=
-      `<a href="${escapeHtml(href)}" target="_blank" rel="nofollow noopener me" translate="no">` +
-      `<span class="invisible">${scheme}</span><span class="">${escapeHtml(href.slice(scheme.length))}</span></a>`;
-    last = m.index + href.length;
-  }
-  return out + escapeHtml(text.slice(last));
-}
-
-/** Plain text as typed (a local bio) to the HTML clients expect: paragraphs and line breaks. */
-export function plainToHtml(text: string): string {
-  const trimmed = text.trim();
-  if (!trimmed) return "";
-  return trimmed
-    .split(/\n{2,}/)
-    .map((p) => `<p>${p.split("\n").map(linkify).join("<br />")}</p>`)
-    .join("");
+/** A local profile field value: linked like a bio, but on one line (no paragraphs). */
+export function fieldHtml(text: string, config: Pick<Config, "url">): string {
+  return bioHtml(text.replace(/\s+/g, " "), config).replace(/^<p>/, "").replace(/<\/p>$/, "");
 }
 
 export function parseJson<T>(text: string | null | undefined, fallback: T): T {

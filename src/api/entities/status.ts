@@ -6,6 +6,7 @@ import { type MastodonAccount, serializeAccount } from "./account.ts";
 import { type MastodonApplication, serializeApplication } from "./application.ts";
 import type { MastodonPreviewCard } from "./card.ts";
 import type { MastodonCustomEmoji } from "./emoji.ts";
+import { htmlToPlainText } from "../../domain/text/index.ts";
 import { isoDate } from "./format.ts";
 import { type MastodonMediaAttachment, serializeMediaAttachment } from "./media.ts";
 import { type MastodonPoll, serializePoll } from "./poll.ts";
@@ -125,21 +126,8 @@ export function serializeContext(
   };
 }
 
-/** Strips tags for statuses that have no typed source (remote ones). */
-function htmlToText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>/gi, "\n")
-    .replace(/<\/p>\s*<p>/gi, "\n\n")
-    .replace(/<[^>]*>/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&");
-}
-
 export function serializeStatusSource(
   s: { id: string; text: string | null; content: string; spoiler_text: string },
 ): MastodonStatusSource {
-  return { id: s.id, text: s.text ?? htmlToText(s.content), spoiler_text: s.spoiler_text };
+  return { id: s.id, text: s.text ?? htmlToPlainText(s.content), spoiler_text: s.spoiler_text };
 }
