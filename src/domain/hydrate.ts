@@ -146,7 +146,13 @@ export async function loadStatuses(ctx: Ctx, ids: readonly string[], viewerId: s
   const appIds = unique([...rows.values()].map((s) => s.application_id));
 
   const [mentionRows, media, tagRows, polls, votes, apps, viewer] = await Promise.all([
-    ctx.db.selectFrom("mentions").select(["status_id", "account_id"]).where("status_id", "in", allIds).execute(),
+    // Silent mentions (a reply's inherited audience) give access but are not shown, as on Mastodon.
+    ctx.db
+      .selectFrom("mentions")
+      .select(["status_id", "account_id"])
+      .where("status_id", "in", allIds)
+      .where("silent", "=", 0)
+      .execute(),
     ctx.db.selectFrom("media_attachments").selectAll().where("status_id", "in", allIds).orderBy("id").execute(),
     ctx.db
       .selectFrom("status_tags")

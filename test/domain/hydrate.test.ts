@@ -104,6 +104,9 @@ test(`hydration keeps the order asked and leaves out deleted statuses and boosts
   const boostOfGone = await makeReblog(t.db, booster, gone);
   const views = await loadStatuses(ctx, [b.id, gone.id, a.id, boostOfGone.id, "999"], null);
   assert.deepEqual(views.map((v) => v.status.id), [b.id, a.id]);
+  await mention(t.db, a, booster, true);
+  const [withSilent] = await loadStatuses(ctx, [a.id], null);
+  assert.deepEqual(withSilent.mentions, [], "a silent mention is not shown");
 });
 
 test(`an expired poll says so and the author counts as having voted (${dialect})`, async () => {

@@ -116,8 +116,8 @@ export async function vote(db: Db, pollId: string, account: AccountRow, choice: 
   await db.insertInto("poll_votes").values({ id: newId(), poll_id: pollId, account_id: account.id, choice, uri: null, created_at: nowIso() }).execute();
 }
 
-export async function mention(db: Db, status: StatusRow, account: AccountRow): Promise<void> {
-  await db.insertInto("mentions").values({ status_id: status.id, account_id: account.id, silent: 0 }).execute();
+export async function mention(db: Db, status: StatusRow, account: AccountRow, silent = false): Promise<void> {
+  await db.insertInto("mentions").values({ status_id: status.id, account_id: account.id, silent: silent ? 1 : 0 }).execute();
 }
 
 export async function tag(db: Db, status: StatusRow, name: string): Promise<void> {
