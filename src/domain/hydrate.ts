@@ -53,7 +53,10 @@ export interface StatusView {
   /** the boosted status, hydrated one level (its own `reblog` is always null) */
   reblog: StatusView | null;
   media: MediaRow[];
+  /** mentions shown to clients */
   mentions: AccountView[];
+  /** addressed but not shown (Mastodon's silent mentions): they give access, nothing more */
+  silentMentions: AccountView[];
   tags: TagRow[];
   poll: PollView | null;
   application: { name: string; website: string | null } | null;
@@ -146,13 +149,7 @@ export async function loadStatuses(ctx: Ctx, ids: readonly string[], viewerId: s
   const appIds = unique([...rows.values()].map((s) => s.application_id));
 
   const [mentionRows, media, tagRows, polls, votes, apps, viewer] = await Promise.all([
-    // Silent mentions (a reply's inherited audience) give access but are not shown, as on Mastodon.
-    ctx.db
-      .selectFrom("mentions")
-      .select(["status_id", "account_id"])
-      .where("status_id", "in", allIds)
-      .where("silent", "=", 0)
-      .execute(),
+    ctx.db.selectFrom("mentions").select(["status_id", "account_id", "silent"]).where("status_id", "in", allIds).execute(),
     ctx.db.selectFrom("media_attachments").selectAll().where("status_id", "in", allIds).orderBy("id").execute(),
     ctx.db
       .selectFrom("status_tags")
@@ -200,7 +197,8 @@ export async function loadStatuses(ctx: Ctx, ids: readonly string[], viewerId: s
       account,
       reblog,
       media: reblog ? [] : (mediaBy.get(s.id) ?? []),
-      mentions: (mentionsBy.get(s.id) ?? []).flatMap((m) => accounts.get(m.account_id) ?? []),
+      mentions: (mentionsBy.get(s.id) ?? []).flatMap((m) => (m.silent ? [] : (accounts.get(m.account_id) ?? []))),
+      silentMentions: (mentionsBy.get(s.id) ?? []).flatMap((m) => (m.silent ? (accounts.get(m.account_id) ?? []) : [])),
       tags: (tagsBy.get(s.id) ?? []).map(({ status_id: _s, ...tag }) => tag),
       poll: pollRow ? pollView(pollRow, viewerId, votesBy.get(pollRow.id) ?? [], now) : null,
       application: app ? { name: app.name, website: app.website } : null,

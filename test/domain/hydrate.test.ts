@@ -107,6 +107,7 @@ test(`hydration keeps the order asked and leaves out deleted statuses and boosts
   await mention(t.db, a, booster, true);
   const [withSilent] = await loadStatuses(ctx, [a.id], null);
   assert.deepEqual(withSilent.mentions, [], "a silent mention is not shown");
+  assert.deepEqual(withSilent.silentMentions.map((m) => m.account.id), [booster.id]);
 });
 
 test(`an expired poll says so and the author counts as having voted (${dialect})`, async () => {
