@@ -135,3 +135,24 @@ export async function deleteUnattachedMedia(ctx: Ctx, accountId: string, id: str
   if (Number(deleted.numDeletedRows) === 0) throw new DomainError("invalid", "Media attachment is currently used by a status");
   await removeMediaFiles(ctx.config, [row.file_path, row.preview_path]);
 }
+
+/**
+ * After a status is deleted: its uploads are freed for a redraft (Mastodon's default), or
+ * removed with their files when the author asked for that (`delete_media`).
+ */
+export async function afterStatusDeleted(ctx: Ctx, statusId: string, mode: "redraft" | "delete"): Promise<void> {
+  const rows = await ctx.db
+    .selectFrom("media_attachments")
+    .select(["id", "file_path", "preview_path", "remote_url"])
+    .where("status_id", "=", statusId)
+    .execute();
+  const own = rows.filter((r) => r.remote_url === null);
+  if (!own.length) return;
+  const ids = own.map((r) => r.id);
+  if (mode === "redraft") {
+    await ctx.db.updateTable("media_attachments").set({ status_id: null }).where("id", "in", ids).execute();
+    return;
+  }
+  await ctx.db.deleteFrom("media_attachments").where("id", "in", ids).execute();
+  await removeMediaFiles(ctx.config, own.flatMap((r) => [r.file_path, r.preview_path]));
+}
