@@ -1,5 +1,5 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
-import { Object as APObject, Tombstone } from "@fedify/vocab";
+import { Activity, Object as APObject, Tombstone } from "@fedify/vocab";
 import type { Account } from "../domain/accounts.ts";
 import type { Ctx } from "../domain/context.ts";
 import { loadStatuses } from "../domain/hydrate.ts";
@@ -21,7 +21,8 @@ const activityPath = `${statusPath}/activity` as "/users/{username}/statuses/{id
  * anyone else they do not exist (404, not 401: their existence is private too). A deleted post
  * is a Tombstone. Asked for as HTML, Fedify hands the request on to the public pages.
  *
- * Registered for the base Object type: one path serves Notes and Questions alike.
+ * Fedify keys object dispatchers by class, so the posts are registered for the base Object type
+ * (one path serves Notes, Questions and Tombstones alike) and their activities for Activity.
  */
 export function registerStatusObjects(federation: Federation<Ctx>): void {
   federation.setObjectDispatcher(APObject, statusPath, async (fctx, values: Values) => {
@@ -36,7 +37,7 @@ export function registerStatusObjects(federation: Federation<Ctx>): void {
     return withMediaExtras(toNote(fctx.data.config, view), mediaExtras(fctx.data.config, view));
   });
 
-  federation.setObjectDispatcher(APObject, activityPath, async (fctx, values: Values) => {
+  federation.setObjectDispatcher(Activity, activityPath, async (fctx, values: Values) => {
     const found = await findLocalStatus(fctx.data, values);
     if (!found || found.status.deleted_at || !(await mayRead(fctx, found.status))) return null;
     const ctx = fctx.data;
