@@ -128,8 +128,9 @@ export class DbMessageQueue implements MessageQueue {
         }
         const run: Promise<void> = this.#run(job, handler).finally(() => {
           running.delete(run);
-          // The finished job may have been what held back the next one with its ordering key.
-          if (job.ordering_key != null) alarm.ring();
+          // Look again: the job may have been rescheduled sooner than the loop means to sleep,
+          // or it may have been what held back the next job with its ordering key.
+          alarm.ring();
         });
         running.add(run);
       }

@@ -38,21 +38,31 @@ function startWorker(args: string[], env: Record<string, string> = {}) {
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.on("exit", (code, signal) => resolve({ code, signal }));
   });
-  return { child, lines, exited };
+  /** Waits until the process prints `line`; fails at once if it exits first. */
+  const expectLine = (line: string) => {
+    let gone = false;
+    void exited.then(() => (gone = true));
+    return waitFor(`"${line}" from the worker process`, () => {
+      if (lines.includes(line)) return true;
+      if (gone) throw new Error(`the worker process exited before printing "${line}"`);
+      return false;
+    }, 30_000);
+  };
+  return { child, lines, exited, expectLine };
 }
 
 test(`a weft job survives kill -9 of the worker process mid-handler (${testDialect()})`, { timeout: 60_000 }, async () => {
   await enqueueJob(t.db, { kind: "test.record", n: 7 });
 
   const first = startWorker(["weft", "hang"]);
-  await waitFor("the first process to start the job", () => first.lines.includes("started 7"), 30_000);
+  await first.expectLine("started 7");
   first.child.kill("SIGKILL");
   assert.equal((await first.exited).signal, "SIGKILL");
   const stillQueued = await t.db.selectFrom("jobs").select("payload").where("queue", "=", "weft").execute();
   assert.equal(stillQueued.length, 1, "the interrupted job is still in the table");
 
   const second = startWorker(["weft", "finish"]);
-  await waitFor("a new process to finish the job", () => second.lines.includes("done 7"), 30_000);
+  await second.expectLine("done 7");
   await waitFor("the job to leave the table", async () =>
     (await t.db.selectFrom("jobs").select("id").where("queue", "=", "weft").execute()).length === 0);
   const done = await t.db.selectFrom("instance_settings").select("value").where("key", "=", "done-7").executeTakeFirst();
@@ -73,14 +83,14 @@ test("a BullMQ job survives kill -9 of the worker process mid-handler", {
   const producer = new BullMqMessageQueue({ url: redisUrl!, redis, name: "kill9", prefix });
   try {
     const first = startWorker(["redis", "hang"], env);
-    await waitFor("the first process to listen", () => first.lines.includes("ready"), 30_000);
+    await first.expectLine("ready");
     await producer.enqueue({ n: 8 });
-    await waitFor("the first process to start the job", () => first.lines.includes("started 8"), 30_000);
+    await first.expectLine("started 8");
     first.child.kill("SIGKILL");
     await first.exited;
 
     const second = startWorker(["redis", "finish"], env);
-    await waitFor("a new process to finish the job", () => second.lines.includes("done 8"), 30_000);
+    await second.expectLine("done 8");
     await waitFor("the queue to drain", async () => (await producer.getDepth()).queued === 0);
     second.child.kill("SIGTERM");
     assert.equal((await second.exited).code, 0);

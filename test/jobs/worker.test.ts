@@ -90,6 +90,7 @@ test(`weft worker (${dialect}): retries a failing job with growing delays until 
   assert.ok(gaps[1] >= 140, `second after ~160ms (${gaps})`);
   assert.ok(gaps[2] >= 280, `third after ~320ms (${gaps})`);
   assert.ok(gaps[2] > gaps[0] * 2, "delays grow");
+  assert.ok(gaps[0] < 600, `a retry sooner than the poll interval is not held back by it (${gaps})`);
   assert.equal(lines.filter((l) => l.msg === "job failed; will retry").length, 3);
   assert.equal(await jobsLeft(), 0, "the job is gone once it succeeded");
 });
