@@ -103,12 +103,13 @@ export async function upsertRemoteAccount(ctx: Ctx, data: RemoteAccountData): Pr
       ...(data.followingCount != null ? { following_count: data.followingCount } : {}),
       ...(data.statusesCount != null ? { statuses_count: data.statusesCount } : {}),
     };
-    if (existing) {
+    const update = async (current: Account): Promise<Account> => {
       // A Delete we saw is final: a later copy of the actor does not bring the account back.
-      if (existing.deleted_at) return existing;
-      await tx.updateTable("accounts").set(values).where("id", "=", existing.id).execute();
-      return { ...existing, ...values };
-    }
+      if (current.deleted_at) return current;
+      await tx.updateTable("accounts").set(values).where("id", "=", current.id).execute();
+      return { ...current, ...values };
+    };
+    if (existing) return update(existing);
     const row: Account = {
       id: newId(),
       uri: data.uri,
@@ -121,8 +122,12 @@ export async function upsertRemoteAccount(ctx: Ctx, data: RemoteAccountData): Pr
       deleted_at: null,
       ...values,
     };
-    await tx.insertInto("accounts").values(row).execute();
-    return row;
+    // Two deliveries from a new actor can race to store it: the second one updates instead.
+    const inserted = await tx.insertInto("accounts").values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return row;
+    const raced = await tx.selectFrom("accounts").selectAll().where("uri", "=", data.uri).executeTakeFirst();
+    if (!raced) throw new DomainError("conflict", `@${data.username}@${data.domain} already belongs to another actor`);
+    return update(raced);
   });
 }
 
