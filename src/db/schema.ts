@@ -320,6 +320,118 @@ export interface IdempotencyKeyTable {
   created_at: Timestamp;
 }
 
+export interface ListTable {
+  id: string;
+  account_id: string;
+  title: string;
+  /** "followed" | "list" | "none" */
+  replies_policy: string;
+  /** members' posts leave the home timeline */
+  exclusive: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ListAccountTable {
+  id: string;
+  list_id: string;
+  account_id: string;
+  /** the owner's follow of the member; deleting the follow removes the membership */
+  follow_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface FilterTable {
+  id: string;
+  account_id: string;
+  title: string;
+  /** JSON array of "home" | "notifications" | "public" | "thread" | "account" */
+  context: Json;
+  /** "warn" | "hide" | "blur" */
+  filter_action: string;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface FilterKeywordTable {
+  id: string;
+  filter_id: string;
+  keyword: string;
+  whole_word: Bool;
+  created_at: Timestamp;
+}
+
+export interface FilterStatusTable {
+  id: string;
+  filter_id: string;
+  status_id: string;
+  created_at: Timestamp;
+}
+
+export interface DomainBlockTable {
+  id: string;
+  account_id: string;
+  /** lower-case, punycode */
+  domain: string;
+  created_at: Timestamp;
+}
+
+export interface EndorsementTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  created_at: Timestamp;
+}
+
+export interface FeaturedTagTable {
+  id: string;
+  account_id: string;
+  tag_id: string;
+  created_at: Timestamp;
+}
+
+export interface TagFollowTable {
+  id: string;
+  account_id: string;
+  tag_id: string;
+  created_at: Timestamp;
+}
+
+export interface AccountNoteTable {
+  account_id: string;
+  target_account_id: string;
+  comment: string;
+  updated_at: Timestamp;
+}
+
+export interface ConversationMarkTable {
+  account_id: string;
+  /** statuses.conversation_id of the thread */
+  conversation_id: string;
+  read_up_to: string | null;
+  removed_up_to: string | null;
+  updated_at: Timestamp;
+}
+
+export interface AnnouncementTable {
+  id: string;
+  /** plain text as the admin typed it */
+  text: string;
+  starts_at: Timestamp | null;
+  ends_at: Timestamp | null;
+  all_day: Bool;
+  /** null while a draft */
+  published_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AnnouncementDismissalTable {
+  announcement_id: string;
+  account_id: string;
+}
+
 export interface Database {
   accounts: AccountTable;
   users: UserTable;
@@ -348,4 +460,17 @@ export interface Database {
   inbox_activities: InboxActivityTable;
   markers: MarkerTable;
   idempotency_keys: IdempotencyKeyTable;
+  lists: ListTable;
+  list_accounts: ListAccountTable;
+  filters: FilterTable;
+  filter_keywords: FilterKeywordTable;
+  filter_statuses: FilterStatusTable;
+  domain_blocks: DomainBlockTable;
+  endorsements: EndorsementTable;
+  featured_tags: FeaturedTagTable;
+  tag_follows: TagFollowTable;
+  account_notes: AccountNoteTable;
+  conversation_marks: ConversationMarkTable;
+  announcements: AnnouncementTable;
+  announcement_dismissals: AnnouncementDismissalTable;
 }
