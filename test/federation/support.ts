@@ -1,6 +1,7 @@
 import { loadConfig } from "../../src/config.ts";
 import type { WeftApp } from "../../src/app.ts";
 import { createLocalAccount, type Account } from "../../src/domain/accounts.ts";
+import { newId } from "../../src/domain/ids.ts";
 import { startServer } from "../../src/server.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { releaseLoopbackHost, reserveLoopbackHost, TEST_PORT } from "../helpers/loopback.ts";
@@ -97,3 +98,21 @@ export async function accountByUri(app: Pick<WeftApp, "ctx">, uri: string): Prom
 }
 
 export const AS_JSON = "application/activity+json";
+
+/** A remote account row as if fetched long ago, without asking its server (and so without caching its key). */
+export async function storedRemoteAccount(
+  app: Pick<WeftApp, "ctx">,
+  init: { uri: string; username: string; domain: string; inbox?: string },
+): Promise<Account> {
+  const now = new Date().toISOString();
+  const row: Account = {
+    id: newId(), username: init.username, domain: init.domain, uri: init.uri, url: null,
+    inbox_url: init.inbox ?? `${init.uri}/inbox`, shared_inbox_url: null, outbox_url: null, followers_url: null,
+    following_url: null, featured_url: null, actor_type: "Person", display_name: init.username, note: "",
+    avatar_url: null, header_url: null, fields: "[]", emojis: "[]", locked: 0, bot: 0, discoverable: 0, indexable: 0,
+    federating: 1, public_key_pem: null, public_key_id: null, followers_count: 0, following_count: 0,
+    statuses_count: 0, last_status_at: null, created_at: now, updated_at: now, fetched_at: now, deleted_at: null,
+  };
+  await app.ctx.db.insertInto("accounts").values(row).execute();
+  return row;
+}
