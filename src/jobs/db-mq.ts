@@ -38,7 +38,10 @@ export interface DbMessageQueueOptions {
   concurrency?: number;
   /** longest sleep between looks at the table (lease expiries are only noticed by polling) */
   pollIntervalMs?: number;
-  /** how long a claim holds before another listener may take the job; renewed while running */
+  /**
+   * how long a claim holds before another listener may take the job (60 s by default); renewed
+   * every third of it while the handler runs, so it bounds how long a killed worker's job waits
+   */
   leaseMs?: number;
   retry?: RetryPolicy;
   log?: Logger;
@@ -68,7 +71,7 @@ export class DbMessageQueue implements MessageQueue {
     this.queue = options.queue ?? "fedify";
     this.#concurrency = Math.max(1, options.concurrency ?? 4);
     this.#pollMs = options.pollIntervalMs ?? (handle.dialect === "postgres" ? 5000 : 500);
-    this.#leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.#leaseMs = options.leaseMs ?? 60_000;
     this.#retry = options.retry ?? fedifyQueueBackoff;
     this.#log = (options.log ?? createLogger("silent")).child({ queue: this.queue });
   }
