@@ -37,12 +37,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startApiServer(): Promise<ApiServer> {
+/** `env` adds settings, e.g. WEFT_ALLOW_PRIVATE_ADDRESS for tests that reach test peers on loopback. */
+export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
   const db = await createTestDb();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-api-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ ...db.env, WEFT_DATA_DIR: dataDir, WEFT_URL: url, LOG_LEVEL: "silent", HOST: "127.0.0.1", PORT: String(port) });
+  const config = loadConfig({ ...db.env, WEFT_DATA_DIR: dataDir, WEFT_URL: url, LOG_LEVEL: "silent", HOST: "127.0.0.1", PORT: String(port), ...env });
   const app = await createWeftApp(config, { migrate: false });
   const server: ServerType = serve({ fetch: createHttpApp(app).fetch, port, hostname: "127.0.0.1" });
   await once(server, "listening");
