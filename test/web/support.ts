@@ -1,0 +1,143 @@
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
+import { serve, type ServerType } from "@hono/node-server";
+import { parseDocument, DomUtils } from "htmlparser2";
+import { createWeftApp, type WeftApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import type { Account } from "../../src/domain/accounts.ts";
+import { upsertRemoteAccount } from "../../src/domain/remote-accounts.ts";
+import { ingestRemoteStatus, type RemoteStatusData, type Status } from "../../src/domain/statuses.ts";
+import { createHttpApp } from "../../src/http.ts";
+import { createTestDb, type TestDb } from "../helpers/db.ts";
+
+/* A Weft instance on a real loopback port for the public-page tests, and what they read pages with. */
+
+export interface WebServer {
+  url: string;
+  app: WeftApp;
+  db: TestDb;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+export async function startWebServer(): Promise<WebServer> {
+  const db = await createTestDb();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ ...db.env, WEFT_URL: url, LOG_LEVEL: "silent", HOST: "127.0.0.1", PORT: String(port) });
+  const app = await createWeftApp(config, { migrate: false });
+  const server: ServerType = serve({ fetch: createHttpApp(app).fetch, port, hostname: "127.0.0.1" });
+  await once(server, "listening");
+  return {
+    url,
+    app,
+    db,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+/** What a browser gets: no cookies, no token, redirects not followed so tests can see them. */
+export async function browse(server: WebServer, path: string, accept = BROWSER_ACCEPT): Promise<{ status: number; headers: Headers; text: string }> {
+  const res = await fetch(`${server.url}${path}`, { headers: { accept }, redirect: "manual" });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+export type Doc = ReturnType<typeof parseDocument>;
+
+export function parseHtml(text: string): Doc {
+  return parseDocument(text);
+}
+
+/** `<meta property|name=key content>` values. */
+export function meta(doc: Doc, key: string): string | undefined {
+  const el = DomUtils.findOne((e) => e.name === "meta" && (e.attribs.property === key || e.attribs.name === key), doc.children, true);
+  return el?.attribs.content;
+}
+
+export function links(doc: Doc, rel: string, type?: string): string[] {
+  return DomUtils.findAll((e) => e.name === "link" && e.attribs.rel === rel && (!type || e.attribs.type === type), doc.children).map(
+    (e) => e.attribs.href,
+  );
+}
+
+export function textOf(doc: Doc, predicate: (e: { name: string; attribs: Record<string, string> }) => boolean): string[] {
+  return DomUtils.findAll(predicate, doc.children).map((e) => DomUtils.textContent(e).replace(/\s+/g, " ").trim());
+}
+
+export function byClass(cls: string) {
+  return (e: { attribs: Record<string, string> }) => (e.attribs.class ?? "").split(/\s+/).includes(cls);
+}
+
+let remoteSeq = 0;
+
+export async function remoteAccount(server: WebServer, username: string, domain = "remote.example", over: { displayName?: string } = {}): Promise<Account> {
+  const base = `https://${domain}/users/${username}`;
+  return upsertRemoteAccount(server.app.ctx, {
+    uri: base,
+    url: `https://${domain}/@${username}`,
+    username,
+    domain,
+    actorType: "Person",
+    displayName: over.displayName ?? username,
+    note: "<p>Remote bio</p>",
+    avatarUrl: null,
+    headerUrl: null,
+    fields: [],
+    emojis: [],
+    locked: false,
+    bot: false,
+    discoverable: true,
+    indexable: true,
+    inboxUrl: `${base}/inbox`,
+    sharedInboxUrl: null,
+    outboxUrl: null,
+    followersUrl: null,
+    followingUrl: null,
+    featuredUrl: null,
+    publicKeyPem: null,
+    publicKeyId: null,
+    followersCount: 0,
+    followingCount: 0,
+    statusesCount: 0,
+    published: null,
+  });
+}
+
+export async function remoteStatus(server: WebServer, author: Account, over: Partial<RemoteStatusData> = {}): Promise<Status> {
+  const n = ++remoteSeq;
+  return ingestRemoteStatus(server.app.ctx, {
+    uri: `${author.uri}/statuses/${n}`,
+    url: `${author.url}/${n}`,
+    accountId: author.id,
+    inReplyToUri: null,
+    content: "<p>remote words</p>",
+    spoilerText: "",
+    sensitive: false,
+    visibility: "public",
+    language: "en",
+    published: new Date(),
+    updated: null,
+    mentionedAccountIds: [],
+    tags: [],
+    media: [],
+    poll: null,
+    ...over,
+  });
+}
