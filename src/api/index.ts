@@ -7,6 +7,16 @@ import { mount as mountInstanceV1 } from "./v1/instance.ts";
 import { mount as mountInstanceV2 } from "./v2/instance.ts";
 import { mount as mountAccountsRead } from "./v1/accounts-read.ts";
 import { mount as mountStatusesRead } from "./v1/statuses-read.ts";
+import { mount as mountMedia } from "./v2/media.ts";
+import { mountMediaFiles } from "./media-files.ts";
+import { mount as mountStatuses } from "./v1/statuses.ts";
+import { mount as mountStatusActions } from "./v1/status-actions.ts";
+import { mount as mountTimelines } from "./v1/timelines.ts";
+import { mount as mountNotifications } from "./v1/notifications.ts";
+import { mount as mountPolls } from "./v1/polls.ts";
+import { mount as mountFollows } from "./v1/follows.ts";
+import { mount as mountBookmarksFavourites } from "./v1/bookmarks-favourites.ts";
+import { mount as mountSearch } from "./v2/search.ts";
 
 /**
  * Mounts the Mastodon client API and OAuth. Each module exports `mount(routes, app)`;
@@ -20,6 +30,16 @@ export function mountApi(routes: Hono, app: WeftApp): void {
   mountInstanceV2(routes, app);
   mountAccountsRead(routes, app);
   mountStatusesRead(routes, app);
+  mountMedia(routes, app);
+  mountMediaFiles(routes, app);
+  mountStatuses(routes, app);
+  mountStatusActions(routes, app);
+  mountTimelines(routes, app);
+  mountNotifications(routes, app);
+  mountPolls(routes, app);
+  mountFollows(routes, app);
+  mountBookmarksFavourites(routes, app);
+  mountSearch(routes, app);
   void routes;
   void app;
 }
