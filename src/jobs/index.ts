@@ -37,7 +37,7 @@ export async function createQueueBackends(handle: DbHandle, config: Config, log:
  * host plus its database; the database is named without credentials, so rotating a password
  * does not orphan queued jobs.
  */
-function redisPrefix(config: Config): string {
+export function redisPrefix(config: Config): string {
   let database = config.sqlitePath;
   if (config.databaseUrl) {
     const u = new URL(config.databaseUrl);
