@@ -312,17 +312,39 @@ export async function loadRelationships(
         .where("account_id", "in", targets)
         .execute(),
     ]);
-  const [[following, followedBy], [requested, requestedBy], [blocking, blockedBy], mutes] = await Promise.all([
-    pairs("follows"),
-    pairs("follow_requests"),
-    pairs("blocks"),
-    ctx.db
-      .selectFrom("mutes")
-      .selectAll()
-      .where("account_id", "=", viewerId)
-      .where("target_account_id", "in", targets)
-      .execute(),
-  ]);
+  const [[following, followedBy], [requested, requestedBy], [blocking, blockedBy], mutes, domainBlocked, endorsed, notes] =
+    await Promise.all([
+      pairs("follows"),
+      pairs("follow_requests"),
+      pairs("blocks"),
+      ctx.db
+        .selectFrom("mutes")
+        .selectAll()
+        .where("account_id", "=", viewerId)
+        .where("target_account_id", "in", targets)
+        .execute(),
+      ctx.db
+        .selectFrom("accounts")
+        .innerJoin("domain_blocks", (j) =>
+          j.on((eb) => eb(eb.fn("lower", ["accounts.domain"]), "=", eb.ref("domain_blocks.domain"))),
+        )
+        .select("accounts.id")
+        .where("domain_blocks.account_id", "=", viewerId)
+        .where("accounts.id", "in", targets)
+        .execute(),
+      ctx.db
+        .selectFrom("endorsements")
+        .select("target_account_id")
+        .where("account_id", "=", viewerId)
+        .where("target_account_id", "in", targets)
+        .execute(),
+      ctx.db
+        .selectFrom("account_notes")
+        .select(["target_account_id", "comment"])
+        .where("account_id", "=", viewerId)
+        .where("target_account_id", "in", targets)
+        .execute(),
+    ]);
   const byTarget = <R extends { target_account_id: string }>(rows: R[]) => new Map(rows.map((r) => [r.target_account_id, r]));
   const bySource = (rows: Array<{ account_id: string }>) => new Set(rows.map((r) => r.account_id));
   const followMap = byTarget(following);
@@ -333,6 +355,9 @@ export async function loadRelationships(
   const followers = bySource(followedBy);
   const requesters = bySource(requestedBy);
   const blockers = bySource(blockedBy);
+  const domainBlockedIds = new Set(domainBlocked.map((r) => r.id));
+  const endorsedIds = new Set(endorsed.map((r) => r.target_account_id));
+  const noteOf = new Map(notes.map((r) => [r.target_account_id, r.comment]));
 
   return targets.map((id) => {
     const follow = followMap.get(id) ?? requestMap.get(id);
@@ -350,10 +375,9 @@ export async function loadRelationships(
       mutingExpiresAt: mute?.expires_at ?? null,
       requested: requestMap.has(id),
       requestedBy: requesters.has(id),
-      // Not stored yet: domain blocks, endorsements and private notes.
-      domainBlocking: false,
-      endorsed: false,
-      note: "",
+      domainBlocking: domainBlockedIds.has(id),
+      endorsed: endorsedIds.has(id),
+      note: noteOf.get(id) ?? "",
     };
   });
 }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
 import { loadAccounts, loadNotifications, loadRelationships, loadStatuses } from "../../src/domain/hydrate.ts";
 import type { Ctx } from "../../src/domain/context.ts";
+import { newId, nowIso } from "../../src/domain/ids.ts";
 import { createTestDb, testDialect, type TestDb } from "../helpers/db.ts";
 import {
   makeAccount, makeApp, makeMedia, makeNotification, makePoll, makeReblog, makeStatus, mark, mention, relate, tag, testCtx, vote,
@@ -148,6 +149,18 @@ test(`relationships cover both directions in a constant number of queries (${dia
   assert.equal(bl.blocking, false);
   assert.equal(mu.muting, true);
   assert.equal(mu.mutingNotifications, true);
+  assert.equal(mu.domainBlocking, false);
+
+  const remote = await makeAccount(t.db, { domain: "Blocked.Example" });
+  await t.db.insertInto("domain_blocks").values({ id: newId(), account_id: me.id, domain: "blocked.example", created_at: nowIso() }).execute();
+  await t.db.insertInto("endorsements").values({ id: newId(), account_id: me.id, target_account_id: followed.id, created_at: nowIso() }).execute();
+  await t.db.insertInto("account_notes").values({ account_id: me.id, target_account_id: followed.id, comment: "met at FOSDEM", updated_at: nowIso() }).execute();
+  const [r1, r2] = await loadRelationships(ctx, me.id, [followed.id, remote.id]);
+  assert.equal(r1.endorsed, true);
+  assert.equal(r1.note, "met at FOSDEM");
+  assert.equal(r1.domainBlocking, false);
+  assert.equal(r2.domainBlocking, true, "the viewer blocks the account's whole domain");
+  assert.equal(r2.note, "");
   const few = await countQueries((c) => loadRelationships(c, me.id, targets.slice(0, 1)));
   const all = await countQueries((c) => loadRelationships(c, me.id, targets));
   assert.equal(few, all);
