@@ -17,6 +17,8 @@ export interface Config {
   /** "all" runs HTTP and the queue workers in one process; "web" only serves; "worker" only drains queues. */
   role: "all" | "web" | "worker";
   secretKeyBase: string | null;
+  /** Multiplies every API rate limit (api/rate-limit.ts); 0 turns rate limiting off. */
+  rateLimitScale: number;
 }
 
 const bool = z
@@ -37,6 +39,7 @@ const schema = z.object({
   LOG_LEVEL: z.string().default("info"),
   WEFT_ROLE: z.enum(["all", "web", "worker"]).default("all"),
   WEFT_SECRET: z.string().optional(),
+  WEFT_RATE_LIMIT_SCALE: z.coerce.number().min(0).default(1),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     role: e.WEFT_ROLE,
     secretKeyBase: e.WEFT_SECRET ?? null,
+    rateLimitScale: e.WEFT_RATE_LIMIT_SCALE,
   };
 }
 

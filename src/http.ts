@@ -3,6 +3,7 @@ import type { WeftApp } from "./app.ts";
 import { renderError } from "./api/errors.ts";
 import { mountApi } from "./api/index.ts";
 import { apiCors } from "./api/oauth/cors.ts";
+import { rememberClientAddress } from "./api/rate-limit.ts";
 import { handleFederationRequest } from "./federation/front.ts";
 import { mountWeb } from "./web/index.ts";
 
@@ -16,6 +17,8 @@ export function createHttpApp(app: WeftApp): Hono {
   hono.notFound((c) => c.json({ error: "Not found" }, 404));
   // On the outer app so that Fedify's answers (NodeInfo, WebFinger) get CORS headers too.
   hono.use("*", apiCors());
+  // Fedify and the inner routes only see the bare Request: note the client address while the socket is at hand.
+  hono.use("*", rememberClientAddress());
 
   const routes = new Hono();
   routes.onError((err, c) => renderError(err, c, app.log));

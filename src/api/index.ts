@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import type { WeftApp } from "../app.ts";
 import { mountOauth } from "./oauth/index.ts";
+import { mountRateLimit } from "./rate-limit.ts";
 import { mountApps } from "./v1/apps.ts";
 import { mountMissingImages } from "./entities/images.ts";
 import { mount as mountInstanceV1 } from "./v1/instance.ts";
@@ -23,6 +24,8 @@ import { mount as mountSearch } from "./v2/search.ts";
  * add one line per module here.
  */
 export function mountApi(routes: Hono, app: WeftApp): void {
+  // Before the OAuth routes so that sign-in is throttled too; it resolves the bearer token itself.
+  mountRateLimit(routes, app);
   mountOauth(routes, app); // first: resolves bearer tokens for every route after it
   mountApps(routes, app);
   mountMissingImages(routes);
