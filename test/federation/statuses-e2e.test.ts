@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import { Create, Delete, Note, Tombstone, Update } from "@fedify/vocab";
-import { loadConfig } from "../../src/config.ts";
-import { createLocalAccount, type Account } from "../../src/domain/accounts.ts";
 import { createLocalStatus, deleteStatus, getStatusByUri, type Status } from "../../src/domain/statuses.ts";
-import { createAccessToken, createOauthApp } from "../../src/domain/tokens.ts";
-import { handleDeliverJob } from "../../src/federation/outbox.ts";
-import { startServer, type RunningServer } from "../../src/server.ts";
-import { createTestDb, type TestDb } from "../helpers/db.ts";
-import { releaseLoopbackHost, reserveLoopbackHost, TEST_PORT } from "../helpers/loopback.ts";
 import { startPeer, type TestPeer } from "../helpers/peer.ts";
-import { issueCertificate, testCa } from "../helpers/tls.ts";
 import { waitFor } from "../jobs/wait.ts";
+import { startStatusesNet, TIMEOUT, type StatusesNet } from "./statuses-net.ts";
 
 /*
  * Statuses both ways over real HTTPS: a Weft started from src (its HTTP app, queues and workers,
@@ -23,84 +13,28 @@ import { waitFor } from "../jobs/wait.ts";
  * verifies every signature it gets and signs everything it sends, as Mastodon does.
  */
 
-const TIMEOUT = 20_000;
-
-let db: TestDb;
-let host: string;
-let dataDir: string;
-let server: RunningServer;
+let net: StatusesNet;
 let peer: TestPeer;
-let alice: Account;
-let token: string;
 
-const ctx = () => server.app.ctx;
-const handle = () => `@alice@${host}:${TEST_PORT}`;
+const ctx = () => net.ctx;
+const handle = () => net.handle;
+const api = (p: string) => net.api(p);
+const stored = (uri: string) => net.stored(uri);
+const inboxDrained = () => net.inboxDrained();
 
 before(async () => {
-  testCa();
-  host = await reserveLoopbackHost();
-  const cert = issueCertificate(host);
-  db = await createTestDb();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-statuses-e2e-"));
-  const config = loadConfig({
-    WEFT_URL: `https://${host}:${TEST_PORT}`,
-    HOST: host,
-    PORT: String(TEST_PORT),
-    WEFT_TLS_CERT: cert.certFile,
-    WEFT_TLS_KEY: cert.keyFile,
-    WEFT_ALLOW_PRIVATE_ADDRESS: "true",
-    LOG_LEVEL: process.env.WEFT_TEST_LOG_LEVEL ?? "silent",
-    ...db.env,
-    WEFT_DATA_DIR: dataDir,
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-  });
-  server = await startServer(config);
-  const app = server.app;
-  // Until the federation layer registers "deliver" on the worker itself, this test does.
-  if (!app.jobs.handlerFor("deliver")) {
-    app.jobs.register("deliver", (job) => handleDeliverJob({ federation: app.federation, ctx: app.ctx }, job.activity));
-  }
-  alice = await createLocalAccount(app.ctx, { username: "alice" });
-  const oauth = await createOauthApp(app.ctx, { name: "test", redirectUris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read write" });
-  token = (await createAccessToken(app.ctx, { accountId: alice.id, appId: oauth.id, scopes: "read write" })).token;
+  net = await startStatusesNet();
   peer = await startPeer({ username: "bob", others: ["carol"] });
 });
 
 after(async () => {
   await peer?.stop();
-  await server?.stop();
-  await db?.drop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  if (host) await releaseLoopbackHost(host);
+  await net?.stop();
 });
-
-async function api(pathname: string): Promise<any> {
-  const res = await fetch(new URL(pathname, ctx().config.url), { headers: { authorization: `Bearer ${token}` } });
-  assert.equal(res.status, 200, `${pathname}: ${res.status}`);
-  return res.json();
-}
-
-async function stored(uri: string): Promise<Status> {
-  let found: Status | undefined;
-  await waitFor(`status ${uri}`, async () => !!(found = await getStatusByUri(ctx(), uri)), TIMEOUT);
-  return found!;
-}
 
 async function counts(id: string): Promise<{ favourites: number; reblogs: number; replies: number }> {
   const s = await ctx().db.selectFrom("statuses").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
   return { favourites: s.favourites_count, reblogs: s.reblogs_count, replies: s.replies_count };
-}
-
-/** Until Weft's inbox queue has nothing left to do (for "this was refused" checks). */
-async function inboxDrained(): Promise<void> {
-  const q = server.app.queues.fedifyQueue;
-  let quiet = 0;
-  await waitFor("the inbox queue to drain", async () => {
-    const depth = q.getDepth ? await q.getDepth() : { queued: 0 };
-    quiet = depth.queued === 0 ? quiet + 1 : 0;
-    return quiet >= 5;
-  }, TIMEOUT);
-  await sleep(300);
 }
 
 describe("statuses between Weft and a Mastodon-like peer", { timeout: 180_000 }, () => {
@@ -109,14 +43,14 @@ describe("statuses between Weft and a Mastodon-like peer", { timeout: 180_000 },
 
   it("a follower on the peer receives alice's post, signed, once via its shared inbox", async () => {
     await peer.follow(handle());
-    await waitFor("the follow to be accepted", () => peer.followState(alice.uri) === "accepted", TIMEOUT);
-    post = await createLocalStatus(ctx(), { accountId: alice.id, text: "Hello fediverse #weft", language: "en" });
+    await waitFor("the follow to be accepted", () => peer.followState(net.alice.uri) === "accepted", TIMEOUT);
+    post = await createLocalStatus(ctx(), { accountId: net.alice.id, text: "Hello fediverse #weft", language: "en" });
     const got = await peer.waitFor((a) => a.type === "Create" && a.object === post.uri, TIMEOUT);
-    assert.equal(got.actor, alice.uri);
+    assert.equal(got.actor, net.alice.uri);
     assert.match(got.json.object.content, /Hello fediverse/);
     assert.equal(got.json.object.contentMap.en, got.json.object.content);
     assert.equal(got.json.object.to, "https://www.w3.org/ns/activitystreams#Public");
-    assert.equal(got.json.object.cc, alice.followers_url);
+    assert.equal(got.json.object.cc, net.alice.followers_url);
     const createRequests = () => peer.inboxRequests.filter((r) => r.body.includes(post.uri) && r.body.includes('"Create"'));
     // The peer logs the request once it has answered it, just after the listener ran.
     await waitFor("the request log", () => createRequests().length > 0, TIMEOUT);
@@ -142,6 +76,10 @@ describe("statuses between Weft and a Mastodon-like peer", { timeout: 180_000 },
   it("likes and boosts from the peer, and their undoing, change the counts", async () => {
     const like = await peer.like(post.uri);
     await waitFor("the like", async () => (await counts(post.id)).favourites === 1, TIMEOUT);
+    // A redelivery of the same Like is one like.
+    await peer.send(like, [handle()]);
+    await inboxDrained();
+    assert.equal((await counts(post.id)).favourites, 1);
     await peer.undo(like);
     await waitFor("the like undone", async () => (await counts(post.id)).favourites === 0, TIMEOUT);
     const boost = await peer.announce(post.uri);
@@ -153,24 +91,23 @@ describe("statuses between Weft and a Mastodon-like peer", { timeout: 180_000 },
   it("alice's like and boost of the peer's reply reach the peer, and so do their undoing", async () => {
     const status = await stored(reply.id);
     await api(`/api/v1/statuses/${status.id}`);
-    const post = (method: string, p: string) =>
-      fetch(new URL(p, ctx().config.url), { method, headers: { authorization: `Bearer ${token}` } });
-    assert.equal((await post("POST", `/api/v1/statuses/${status.id}/favourite`)).status, 200);
+    const post = (p: string) => net.api(p, { method: "POST" });
+    await post(`/api/v1/statuses/${status.id}/favourite`);
     const liked = await peer.waitFor((a) => a.type === "Like" && a.object === reply.id, TIMEOUT);
-    assert.equal(liked.actor, alice.uri);
-    assert.equal((await post("POST", `/api/v1/statuses/${status.id}/unfavourite`)).status, 200);
+    assert.equal(liked.actor, net.alice.uri);
+    await post(`/api/v1/statuses/${status.id}/unfavourite`);
     const unliked = await peer.waitFor((a) => a.type === "Undo" && a.json.object?.id === liked.id, TIMEOUT);
     assert.equal(unliked.json.object.type, "Like");
-    assert.equal((await post("POST", `/api/v1/statuses/${status.id}/reblog`)).status, 200);
+    await post(`/api/v1/statuses/${status.id}/reblog`);
     const boosted = await peer.waitFor((a) => a.type === "Announce" && a.object === reply.id, TIMEOUT);
     assert.notEqual(boosted.id, liked.id);
-    assert.equal((await post("POST", `/api/v1/statuses/${status.id}/unreblog`)).status, 200);
+    await post(`/api/v1/statuses/${status.id}/unreblog`);
     await peer.waitFor((a) => a.type === "Undo" && a.json.object?.id === boosted.id, TIMEOUT);
   });
 
   it("the peer's vote counts in alice's poll, and the new tally goes back out", async () => {
     const poll = await createLocalStatus(ctx(), {
-      accountId: alice.id,
+      accountId: net.alice.id,
       text: "Tea or coffee?",
       poll: { options: ["tea", "coffee"], expiresIn: 3600 },
     });
@@ -193,7 +130,7 @@ describe("statuses between Weft and a Mastodon-like peer", { timeout: 180_000 },
     assert.doesNotMatch(html.headers.get("content-type") ?? "", /activity\+json|ld\+json/, "a browser gets the public pages");
     await html.body?.cancel();
 
-    const secret = await createLocalStatus(ctx(), { accountId: alice.id, text: "followers only", visibility: "private" });
+    const secret = await createLocalStatus(ctx(), { accountId: net.alice.id, text: "followers only", visibility: "private" });
     const anonymous = await fetch(secret.uri, { headers: { accept: "application/activity+json" } });
     assert.equal(anonymous.status, 404);
     await anonymous.body?.cancel();
@@ -201,8 +138,8 @@ describe("statuses between Weft and a Mastodon-like peer", { timeout: 180_000 },
     assert.ok(asFollower instanceof Note, "bob follows alice and may read it");
     assert.equal(await peer.as("carol").lookup(secret.uri), null, "carol does not");
 
-    const gone = await createLocalStatus(ctx(), { accountId: alice.id, text: "soon gone" });
-    await deleteStatus(ctx(), gone.id, alice.id);
+    const gone = await createLocalStatus(ctx(), { accountId: net.alice.id, text: "soon gone" });
+    await deleteStatus(ctx(), gone.id, net.alice.id);
     assert.ok((await peer.lookup(gone.uri)) instanceof Tombstone);
     await peer.waitFor((a) => a.type === "Delete" && a.object === gone.uri, TIMEOUT);
   });
@@ -248,13 +185,13 @@ describe("statuses between Weft and a Mastodon-like peer", { timeout: 180_000 },
   });
 
   it("sends nothing while alice has stopped federating", async () => {
-    await ctx().db.updateTable("accounts").set({ federating: 0 }).where("id", "=", alice.id).execute();
+    await ctx().db.updateTable("accounts").set({ federating: 0 }).where("id", "=", net.alice.id).execute();
     try {
-      const status = await createLocalStatus(ctx(), { accountId: alice.id, text: "just for here" });
+      const status = await createLocalStatus(ctx(), { accountId: net.alice.id, text: "just for here" });
       await sleep(1500);
       assert.ok(!peer.received.some((a) => a.object === status.uri));
     } finally {
-      await ctx().db.updateTable("accounts").set({ federating: 1 }).where("id", "=", alice.id).execute();
+      await ctx().db.updateTable("accounts").set({ federating: 1 }).where("id", "=", net.alice.id).execute();
     }
   });
 });
