@@ -25,6 +25,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let url = "";
 
   if (config.role !== "web") {
+    if (app.handle.dialect === "sqlite") {
+      // The embedded database belongs to this one process, so any job still leased was held by
+      // a process that died (kill -9, power loss): take it back now rather than when the lease runs out.
+      const released = await app.handle.db.updateTable("jobs").set({ locked_until: null }).where("locked_until", "is not", null).executeTakeFirst();
+      if (released.numUpdatedRows > 0n) app.log.info({ jobs: Number(released.numUpdatedRows) }, "resuming jobs interrupted by the last shutdown");
+    }
     workers.push(app.federation.startQueue(app.ctx, { signal: workerAbort.signal }));
     workers.push(runWeftWorker(app.handle, app.jobs, { signal: workerAbort.signal, log: app.log }));
   }
