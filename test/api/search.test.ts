@@ -84,6 +84,17 @@ describe(`search (${testDialect()})`, () => {
     assert.deepEqual(again.statuses.map((s) => s.id), [post.statuses[0].id], "stored, so plain search finds it");
   });
 
+  it("resolves an unknown remote @mention while posting, so the post mentions that account", async () => {
+    const other = await startPeer({ username: "yan" });
+    try {
+      const s = await alice.masto.v1.statuses.create({ status: `hello ${other.handle}` });
+      assert.deepEqual(s.mentions.map((m) => m.acct), [other.handle.slice(1)]);
+      assert.ok(s.content.includes(`href="https://${other.host}:`), "the handle became a link to the remote profile");
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("refuses resolve and offset without a token, and a token without read:search", async () => {
     const anon = caller(server, null);
     assert.equal((await anon("GET", "/api/v2/search?q=x&resolve=true")).status, 401);
