@@ -141,3 +141,51 @@ export async function remoteStatus(server: WebServer, author: Account, over: Par
     ...over,
   });
 }
+
+const ENTITY = /&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g;
+
+/**
+ * Throws unless `text` is well-formed XML of the kind feeds are (declaration, elements,
+ * attributes in double quotes, text, character references; no comments, CDATA or DTD):
+ * every tag closed in order, one root, `<` never loose and `&` only as a reference.
+ */
+export function assertWellFormedXml(text: string): void {
+  const body = text.replace(/^<\?xml version="1\.0" encoding="UTF-8"\?>\s*/, "");
+  if (body === text) throw new Error("missing XML declaration");
+  const stack: string[] = [];
+  let roots = 0;
+  const checkText = (s: string, where: string) => {
+    if (/[<]/.test(s) || /&/.test(s.replace(ENTITY, ""))) throw new Error(`bad character data in ${where}: ${s.slice(0, 80)}`);
+  };
+  for (const token of body.match(/<[^>]*>|[^<]+/g) ?? []) {
+    if (!token.startsWith("<")) {
+      if (!stack.length && token.trim()) throw new Error(`text outside the root: ${token.slice(0, 40)}`);
+      checkText(token, stack.at(-1) ?? "prolog");
+      continue;
+    }
+    const close = /^<\/([\w:.-]+)\s*>$/.exec(token);
+    if (close) {
+      if (stack.pop() !== close[1]) throw new Error(`mismatched </${close[1]}>`);
+      continue;
+    }
+    const open = /^<([\w:.-]+)((?:\s+[\w:.-]+="[^"]*")*)\s*(\/?)>$/.exec(token);
+    if (!open) throw new Error(`malformed tag: ${token.slice(0, 80)}`);
+    for (const [, value] of open[2].matchAll(/="([^"]*)"/g)) checkText(value, `<${open[1]}> attribute`);
+    if (!stack.length) roots++;
+    if (!open[3]) stack.push(open[1]);
+  }
+  if (stack.length) throw new Error(`unclosed <${stack.at(-1)}>`);
+  if (roots !== 1) throw new Error(`${roots} root elements`);
+}
+
+/** Items of an RSS feed: each item's child elements by name (text content). */
+export function rssItems(text: string): Array<Record<string, string>> {
+  const doc = parseDocument(text, { xmlMode: true });
+  return DomUtils.getElementsByTagName("item", doc).map((item) => {
+    const out: Record<string, string> = {};
+    for (const child of item.children) {
+      if ("name" in child && typeof child.name === "string") out[child.name] = DomUtils.textContent(child);
+    }
+    return out;
+  });
+}

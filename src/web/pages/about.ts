@@ -32,15 +32,15 @@ ${facts.description ? paragraphs(facts.description) : facts.shortDescription ? p
 <section class="card" aria-labelledby="rules-heading">
 <h2 id="rules-heading">Server rules</h2>
 ${facts.rules.length
-  ? html`<ol class="rules">${facts.rules.map((r) => html`<li>${r.text}${r.hint ? html`<span class="hint">${r.hint}</span>` : ""}</li>`)}</ol>`
+  ? html`<ol class="rules">${facts.rules.map((r) => html`<li>${r.text}${r.hint ? html` <span class="hint">${r.hint}</span>` : ""}</li>`)}</ol>`
   : html`<p class="muted">This server has not published any rules.</p>`}
 </section>
 <section class="card" aria-labelledby="stats-heading">
 <h2 id="stats-heading">In numbers</h2>
 <dl class="facts">
-<dt>People</dt><dd>${formatNumber(facts.userCount)}</dd>
-<dt>Posts</dt><dd>${formatNumber(facts.statusCount)}</dd>
-<dt>Servers seen</dt><dd>${formatNumber(facts.domainCount)}</dd>
+<dt>People</dt> <dd>${formatNumber(facts.userCount)}</dd>
+<dt>Posts</dt> <dd>${formatNumber(facts.statusCount)}</dd>
+<dt>Servers seen</dt> <dd>${formatNumber(facts.domainCount)}</dd>
 </dl>
 </section>
 <section class="card" aria-labelledby="contact-heading">

@@ -89,7 +89,7 @@ function poll(view: PollView): Html {
   return html`<div class="poll-block"><ul class="poll" aria-label="Poll results">${options.map((o) => {
     const votes = o.votesCount ?? 0;
     const pct = total > 0 ? Math.round((votes / total) * 100) : 0;
-    return html`<li ${votes === most && most > 0 ? raw('class="leading"') : ""}><div class="row"><span>${o.title}</span><span>${pct}%</span></div><meter min="0" max="100" value="${pct}" aria-hidden="true"></meter></li>`;
+    return html`<li ${votes === most && most > 0 ? raw('class="leading"') : ""}><div class="row"><span>${o.title}</span> <span>${pct}%</span></div><meter min="0" max="100" value="${pct}" aria-hidden="true"></meter></li>`;
   })}</ul><p class="muted">${voters} · ${ended}</p></div>`;
 }
 
@@ -138,7 +138,7 @@ function article(view: StatusView, options: PostOptions & { context: Html }): Ht
 ${options.context}
 <a href="${profilePath(a)}" tabindex="-1" aria-hidden="true"><img class="avatar" src="${avatarUrl(a, config)}" alt="" width="48" height="48" loading="lazy"></a>
 <div class="body">
-<header><a class="name" href="${profilePath(a)}">${name}</a><span class="handle">${fullHandle(a, config)}</span>${focus ? html`<span class="when">${when}</span>` : html`<a class="when" href="${link}">${when}</a>`}</header>
+<header><a class="name" href="${profilePath(a)}">${name}</a> <span class="handle">${fullHandle(a, config)}</span> ${focus ? html`<span class="when">${when}</span>` : html`<a class="when" href="${link}">${when}</a>`}</header>
 ${replyingTo(view, options)}
 ${body(view, config)}
 ${stats(view)}

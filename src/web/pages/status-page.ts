@@ -39,7 +39,7 @@ function describe(view: StatusView): string {
   const pollText = view.poll ? `Poll: ${view.poll.options.map((o) => o.title).join(" / ")}` : "";
   // Behind a content warning, previews show the warning only, as Mastodon's do.
   const text = s.spoiler_text ? `Content warning: ${s.spoiler_text}` : htmlToPlainText(s.content);
-  return [text, attachments, pollText].filter(Boolean).join("\n");
+  return [text, attachments, pollText].filter(Boolean).join(" · ");
 }
 
 export async function statusPage(app: WeftApp, c: Context, author: Account, status: Status): Promise<Response> {
