@@ -95,6 +95,16 @@ describe(`inbox: what a signed peer can and cannot do (${testDialect()})`, () =>
     assert.equal((await notifications(alice.id, "follow")).filter((n) => n.from_account_id === daveRow.id).length, 1);
   });
 
+  test("an Undo of someone else's Follow changes nothing", async () => {
+    const mallory = peer.as("mallory");
+    const embedded = { id: bobFollow.id!.href, type: "Follow", actor: peer.actorId, object: aliceUri() };
+    for (const [n, object] of [embedded, bobFollow.id!.href].entries()) {
+      const res = await mallory.sendRaw(aliceInbox(), { "@context": AS, id: `${mallory.actorId}#undo/${n}`, type: "Undo", actor: mallory.actorId, object });
+      assert.equal(res.status, 202);
+    }
+    assert.ok(await stillNothing(async () => !(await follows(alice.id)).some((f) => f.follower === peer.actorId)));
+  });
+
   test("Undo(Follow) from the follower ends the follow", async () => {
     await peer.undo(bobFollow);
     await eventually(async () => (await follows(alice.id)).every((f) => f.follower !== peer.actorId), "bob's follow to go");
