@@ -6,8 +6,8 @@ import { loadStatuses } from "../../src/domain/hydrate.ts";
 import { createLocalStatus } from "../../src/domain/statuses.ts";
 import { htmlToPlainText } from "../../src/domain/text/index.ts";
 import type { Visibility } from "../../src/domain/visibility.ts";
-import { fromNote } from "../../src/federation/mappers/note.ts";
-import { toNote } from "../../src/federation/mappers/note.ts";
+import { newId, nowIso } from "../../src/domain/ids.ts";
+import { fromNote, mediaExtras, toNote, withMediaExtras } from "../../src/federation/mappers/note.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { domainCtx, remoteAccount } from "../domain/support.ts";
 
@@ -126,6 +126,36 @@ describe("toNote → fromNote", () => {
     assert.equal(json.inReplyTo, parent.uri);
     assert.equal(data.inReplyToUri, parent.uri);
     assert.ok(json.published);
+  });
+
+  it("describes media as Documents; served copies carry blurhash and focal point, and both are read back", async () => {
+    const mediaId = newId();
+    await ctx.db
+      .insertInto("media_attachments")
+      .values({
+        id: mediaId, account_id: alice.id, status_id: null, type: "image", file_path: "ab/cat.png", preview_path: null,
+        content_type: "image/png", remote_url: null, description: "a cat", blurhash: "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+        meta: JSON.stringify({ original: { width: 640, height: 480 }, focus: { x: 0.5, y: -0.25 } }), state: "ready", created_at: nowIso(),
+      })
+      .execute();
+    const status = await createLocalStatus(ctx, { accountId: alice.id, text: "look", mediaIds: [mediaId] });
+    const [view] = await loadStatuses(ctx, [status.id], null);
+    const served = await withMediaExtras(toNote(ctx.config, view), mediaExtras(ctx.config, view));
+    const json = (await served.toJsonLd()) as Record<string, any>;
+    const att = Array.isArray(json.attachment) ? json.attachment[0] : json.attachment;
+    assert.deepEqual(
+      { type: att.type, mediaType: att.mediaType, url: att.url, name: att.name, width: att.width, height: att.height },
+      { type: "Document", mediaType: "image/png", url: "https://weft.test/system/media/ab/cat.png", name: "a cat", width: 640, height: 480 },
+    );
+    assert.equal(att.blurhash, "LEHV6nWB2yk8pyo0adR*.7kCMdnj");
+    assert.deepEqual(att.focalPoint, [0.5, -0.25]);
+    const data = await fromNote(ctx, await APObject.fromJsonLd(json), { accountId: alice.id, raw: json });
+    assert.deepEqual(data?.media, [
+      {
+        url: "https://weft.test/system/media/ab/cat.png", mediaType: "image/png", description: "a cat",
+        blurhash: "LEHV6nWB2yk8pyo0adR*.7kCMdnj", width: 640, height: 480, focus: { x: 0.5, y: -0.25 },
+      },
+    ]);
   });
 
   it("reads a name-only Note back as an empty post, not a crash", async () => {
