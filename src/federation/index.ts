@@ -4,6 +4,7 @@ import { registerActor } from "./actor.ts";
 import { registerCollections } from "./collections.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
+import { registerStatusObjects } from "./objects.ts";
 
 export type WeftFederation = Federation<Ctx>;
 
@@ -29,5 +30,6 @@ export async function buildFederation(deps: FederationDeps): Promise<WeftFederat
   registerCollections(federation);
   registerNodeInfo(federation);
   registerInbox(federation);
+  registerStatusObjects(federation);
   return federation;
 }

@@ -1,14 +1,19 @@
 import type { Federation } from "@fedify/fedify";
-import { Accept, Delete, Follow, isActor, Reject, Undo, Update } from "@fedify/vocab";
+import { Accept, Announce, Create, Delete, EmojiReact, Follow, isActor, Like, Reject, Undo, Update } from "@fedify/vocab";
 import type { Ctx } from "../../domain/context.ts";
 import { paths } from "../../domain/uris.ts";
-import { carriedObject, refuse } from "../gate.ts";
+import { carriedObject } from "../gate.ts";
 import { onAccept } from "./accept.ts";
+import { onAnnounce } from "./announce.ts";
+import { onCreate } from "./create.ts";
+import { onDeleteStatus } from "./delete.ts";
+import { onLike } from "./like.ts";
 import { isActorDelete, onDeleteActor, onUnverifiedActorDelete } from "./delete-actor.ts";
 import { onFollow } from "./follow.ts";
 import { onReject } from "./reject.ts";
 import { onUndo } from "./undo.ts";
 import { onUpdateActor } from "./update-actor.ts";
+import { onUpdateStatus } from "./update.ts";
 
 /*
  * One listener per activity type, each in its own module (guard clauses through gate.ts, then a
@@ -28,14 +33,18 @@ export function registerInbox(federation: Federation<Ctx>): void {
     .on(Accept, onAccept)
     .on(Reject, onReject)
     .on(Undo, onUndo)
+    .on(Create, onCreate)
+    .on(Like, onLike)
+    .on(EmojiReact, onLike)
+    .on(Announce, onAnnounce)
     .on(Update, async (ictx, update) => {
       const object = await carriedObject(ictx, update);
       if (object && isActor(object)) return onUpdateActor(ictx, update, object);
-      return refuse(ictx, update, "Update of this kind of object is not handled yet");
+      return onUpdateStatus(ictx, update);
     })
     .on(Delete, async (ictx, del) => {
       if (isActorDelete(del)) return onDeleteActor(ictx, del);
-      return refuse(ictx, del, "Delete of this kind of object is not handled yet");
+      return onDeleteStatus(ictx, del);
     })
     .onUnverifiedActivity(onUnverifiedActorDelete)
     .onError((fctx, error) => {
