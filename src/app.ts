@@ -2,11 +2,11 @@ import type { Config } from "./config.ts";
 import { openDatabase, type DbHandle } from "./db/index.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { Ctx } from "./domain/context.ts";
-import { createLocalEvents } from "./domain/events.ts";
+import { createLocalStreamBus, createRedisStreamBus } from "./domain/stream-bus.ts";
 import { registerDomainJobs } from "./domain/jobs.ts";
 import { buildFederation, type WeftFederation } from "./federation/index.ts";
 import { registerDeliverJobs } from "./federation/outbox.ts";
-import { createQueueBackends, type QueueBackends } from "./jobs/index.ts";
+import { createQueueBackends, redisPrefix, type QueueBackends } from "./jobs/index.ts";
 import { createJobRegistry, type JobRegistry } from "./jobs/worker.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
@@ -30,7 +30,10 @@ export async function createWeftApp(config: Config, options: { migrate?: boolean
     const applied = await migrateToLatest(handle.db);
     if (applied.length) log.info({ applied }, "migrations applied");
   }
-  const events = createLocalEvents();
+  // Live events (streaming API): in memory, or through Redis so every process hears them.
+  const events = config.redisUrl
+    ? createRedisStreamBus(config.redisUrl, { channel: `${redisPrefix(config)}:events`, log })
+    : createLocalStreamBus();
   const ctx: Ctx = { db: handle.db, dialect: handle.dialect, config, log, events };
   const queues = await createQueueBackends(handle, config, log);
   const jobs = createJobRegistry();
@@ -47,6 +50,7 @@ export async function createWeftApp(config: Config, options: { migrate?: boolean
     jobs,
     async close() {
       await queues.close();
+      await events.close();
       await handle.close();
     },
   };

@@ -1,10 +1,12 @@
 import fs from "node:fs";
+import type { Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import type { Config } from "./config.ts";
 import { createWeftApp, type WeftApp } from "./app.ts";
 import { createHttpApp } from "./http.ts";
+import { attachStreaming, closeStreaming } from "./api/streaming/index.ts";
 import { runWeftWorker } from "./jobs/worker.ts";
 
 export interface RunningServer {
@@ -54,6 +56,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
         },
       );
     });
+    // WebSocket upgrades for the streaming API, on the same port as everything else
+    // (serve() made an HTTP/1.1 server, plain or TLS; never HTTP/2).
+    attachStreaming(server as unknown as HttpServer, app);
     app.log.info({ listen: url, public: config.url.href, database: app.handle.dialect }, "Weft is listening");
   }
 
@@ -61,6 +66,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const stop = () => {
     stopping ??= (async () => {
       const srv = server as ServerType | null;
+      // Open streams would hold the listener open: end them first.
+      await closeStreaming(app);
       if (srv) {
         await new Promise<void>((resolve) => {
           srv.close(() => resolve());
