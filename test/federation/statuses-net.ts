@@ -8,7 +8,6 @@ import { createLocalAccount, type Account } from "../../src/domain/accounts.ts";
 import type { Ctx } from "../../src/domain/context.ts";
 import { getStatusByUri, type Status } from "../../src/domain/statuses.ts";
 import { createAccessToken, createOauthApp } from "../../src/domain/tokens.ts";
-import { handleDeliverJob } from "../../src/federation/outbox.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { releaseLoopbackHost, reserveLoopbackHost, TEST_PORT } from "../helpers/loopback.ts";
@@ -55,10 +54,7 @@ export async function startStatusesNet(): Promise<StatusesNet> {
   });
   const server = await startServer(config);
   const app = server.app;
-  // Until the federation layer registers "deliver" on the worker itself, the tests do.
-  if (!app.jobs.handlerFor("deliver")) {
-    app.jobs.register("deliver", (job) => handleDeliverJob({ federation: app.federation, ctx: app.ctx }, job.activity));
-  }
+  assert.ok(app.jobs.handlerFor("deliver"), "the app delivers from its own worker");
   const ctx = app.ctx;
   const alice = await createLocalAccount(ctx, { username: "alice" });
   const oauth = await createOauthApp(ctx, { name: "test", redirectUris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read write" });
