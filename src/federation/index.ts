@@ -1,4 +1,4 @@
-import { createFederation, type Federation, type KvStore, type MessageQueue } from "@fedify/fedify";
+import { createExponentialBackoffPolicy, createFederation, type Federation, type KvStore, type MessageQueue } from "@fedify/fedify";
 import type { Ctx } from "../domain/context.ts";
 import { registerActor } from "./actor.ts";
 import { registerCollections } from "./collections.ts";
@@ -25,6 +25,9 @@ export async function buildFederation(deps: FederationDeps): Promise<WeftFederat
     origin: deps.ctx.config.url.origin,
     allowPrivateAddress: deps.ctx.config.allowPrivateAddress,
     manuallyStartQueue: true,
+    // Mastodon keeps retrying a dead server for two to three days; Fedify's default gives up
+    // after about 17 minutes. 10 s doubling to 8 h, 20 attempts: about three days in all.
+    outboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { seconds: 10 }, maxDelay: { hours: 8 }, maxAttempts: 20 }),
   });
   registerActor(federation);
   registerCollections(federation);

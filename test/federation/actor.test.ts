@@ -179,7 +179,8 @@ describe(`actors, WebFinger and NodeInfo as other servers see them (${testDialec
         .insertInto("statuses")
         .values({
           id: newId(), uri: `${ORIGIN}/s/${i}`, account_id: local ? id("alice") : (await remoteRow(`x${i}`, "r.example")).id,
-          local, content: "x", visibility: "public", created_at: nowIso(),
+          local, content: "x", spoiler_text: "", sensitive: 0, visibility: "public", replies_count: 0, reblogs_count: 0,
+          favourites_count: 0, created_at: nowIso(),
         })
         .execute();
     }
