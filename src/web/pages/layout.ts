@@ -76,6 +76,7 @@ ${head.activityJson ? html`<link rel="alternate" type="application/activity+json
 ${head.rss ? html`<link rel="alternate" type="application/rss+xml" title="${head.rss.title}" href="${head.rss.href}">` : ""}
 ${head.og ? openGraphTags(head.og, head.siteName) : ""}
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

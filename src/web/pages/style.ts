@@ -37,6 +37,7 @@ main { max-width: 42rem; margin: 0 auto; padding: 0 .75rem 1rem; }
 h1 { font-size: 1.5rem; line-height: 1.25; margin: .5rem 0; }
 h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
 .card { background: var(--surface); border: 1px solid var(--border); border-radius: .75rem; padding: 1rem; margin: .75rem 0; }
+.card > h1:first-child, .card > h2:first-child { margin-top: 0; }
 .muted { color: var(--muted); }
 .profile { padding: 0; overflow: hidden; }
 .profile .banner { display: block; width: 100%; aspect-ratio: 3 / 1; object-fit: cover; background: var(--border); }
@@ -66,7 +67,8 @@ h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
 .post header { display: flex; flex-wrap: wrap; gap: 0 .5rem; align-items: baseline; }
 .post .name { font-weight: 700; color: var(--text); text-decoration: none; }
 .post .name:hover { text-decoration: underline; }
-.post .when { margin-left: auto; font-size: .875rem; color: var(--muted); }
+.post .when { margin-left: auto; font-size: .875rem; color: var(--muted); text-decoration: none; }
+.post a.when:hover { text-decoration: underline; }
 .post .body { grid-column: 2; min-width: 0; }
 .post > .context { grid-column: 1 / -1; font-size: .875rem; color: var(--muted); margin: 0 0 .5rem; }
 .post .body .context { font-size: .875rem; color: var(--muted); margin: 0; }
@@ -86,7 +88,10 @@ details.cw > summary { cursor: pointer; background: var(--warn-bg); padding: .35
 .poll { list-style: none; padding: 0; margin: .5rem 0; }
 .poll li { margin: .35rem 0; }
 .poll .row { display: flex; justify-content: space-between; gap: 1rem; }
-.poll meter { width: 100%; height: .6rem; }
+.poll meter { display: block; width: 100%; height: .5rem; appearance: none; border: 0; border-radius: 999px; background: var(--border); }
+.poll meter::-webkit-meter-bar { background: var(--border); border: 0; border-radius: 999px; height: .5rem; }
+.poll meter::-webkit-meter-optimum-value { background: var(--bar); border-radius: 999px; }
+.poll meter::-moz-meter-bar { background: var(--bar); border-radius: 999px; }
 .poll .leading .row { font-weight: 700; }
 .stats { display: flex; flex-wrap: wrap; gap: 1.25rem; list-style: none; padding: 0; margin: .5rem 0 0; color: var(--muted); font-size: .9rem; }
 .stats svg { width: 1em; height: 1em; vertical-align: -.125em; margin-right: .25rem; fill: currentColor; }
