@@ -4,6 +4,7 @@ import type { Ctx } from "../domain/context.ts";
 import { followersPage, followingPage, remoteFollowers } from "../domain/follows.ts";
 import { findLocalActor } from "../domain/local-actor.ts";
 import { paths } from "../domain/uris.ts";
+import { recentActivities } from "./objects.ts";
 
 type Path = `${string}{identifier}${string}`;
 const at = (p: string) => p as Path;
@@ -52,12 +53,11 @@ export function registerCollections(federation: Federation<Ctx>): void {
     .setCounter(async (fctx, identifier) => (await activeAccount(fctx.data, identifier))?.following_count ?? null)
     .setFirstCursor(firstCursor);
 
-  // Only the count for now: the Create activities of the first page need the Note mapper
-  // (federation/mappers/note.ts), which the statuses work adds.
+  // The newest public Creates and Announces (objects.ts); older ones are reached post by post.
   federation
     .setOutboxDispatcher(at(paths.outbox("{identifier}")), async (fctx, identifier) => {
       const account = await activeAccount(fctx.data, identifier);
-      return account ? { items: [] } : null;
+      return account ? { items: await recentActivities(fctx.data, account) } : null;
     })
     .setCounter(async (fctx, identifier) => (await activeAccount(fctx.data, identifier))?.statuses_count ?? null);
 

@@ -52,6 +52,27 @@ export function registerStatusObjects(federation: Federation<Ctx>): void {
   });
 }
 
+/**
+ * The newest public activities of a local account, for the first page of its outbox: the Creates
+ * of its public and unlisted posts and the Announces of its boosts, newest first.
+ */
+export async function recentActivities(ctx: Ctx, account: Account, limit = 20): Promise<Activity[]> {
+  const rows = await ctx.db
+    .selectFrom("statuses")
+    .select("id")
+    .where("account_id", "=", account.id)
+    .where("local", "=", 1)
+    .where("deleted_at", "is", null)
+    .where("visibility", "in", ["public", "unlisted"])
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+  const views = await loadStatuses(ctx, rows.map((r) => r.id), null);
+  return views.map((v) =>
+    v.reblog ? buildAnnounce(account, v.status, v.reblog.status, v.reblog.account.account) : buildCreate(ctx.config, v),
+  );
+}
+
 /** A status written here by the account named in the path, which still shares with the fediverse. */
 async function findLocalStatus(ctx: Ctx, values: Values): Promise<{ status: Status; author: Account } | null> {
   if (!/^\d{1,20}$/.test(values.id)) return null;

@@ -130,6 +130,10 @@ describe("statuses between Weft and a Mastodon-like peer", { timeout: 180_000 },
     assert.doesNotMatch(html.headers.get("content-type") ?? "", /activity\+json|ld\+json/, "a browser gets the public pages");
     await html.body?.cancel();
 
+    const outbox = await (await fetch(net.alice.outbox_url!, { headers: { accept: "application/activity+json" } })).json();
+    const items = outbox.orderedItems ?? outbox.first?.orderedItems ?? [];
+    assert.ok(items.some((a: any) => a.type === "Create" && a.object?.id === post.uri), "the post is in alice's outbox");
+
     const secret = await createLocalStatus(ctx(), { accountId: net.alice.id, text: "followers only", visibility: "private" });
     const anonymous = await fetch(secret.uri, { headers: { accept: "application/activity+json" } });
     assert.equal(anonymous.status, 404);
