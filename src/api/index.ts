@@ -18,6 +18,10 @@ import { mount as mountPolls } from "./v1/polls.ts";
 import { mount as mountFollows } from "./v1/follows.ts";
 import { mount as mountBookmarksFavourites } from "./v1/bookmarks-favourites.ts";
 import { mount as mountSearch } from "./v2/search.ts";
+import { mount as mountCredentials } from "./v1/credentials.ts";
+import { mount as mountRegistrations } from "./v1/registrations.ts";
+import { mount as mountPreferences } from "./v1/preferences.ts";
+import { mount as mountMisc } from "./v1/misc.ts";
 
 /**
  * Mounts the Mastodon client API and OAuth. Each module exports `mount(routes, app)`;
@@ -43,6 +47,10 @@ export function mountApi(routes: Hono, app: WeftApp): void {
   mountFollows(routes, app);
   mountBookmarksFavourites(routes, app);
   mountSearch(routes, app);
+  mountCredentials(routes, app);
+  mountRegistrations(routes, app);
+  mountPreferences(routes, app);
+  mountMisc(routes, app);
   void routes;
   void app;
 }
