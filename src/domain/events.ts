@@ -11,7 +11,9 @@ export type DomainEvent =
   | { type: "status.updated"; statusId: string; accountId: string }
   | { type: "status.deleted"; statusId: string; accountId: string; visibility: string; local: boolean }
   | { type: "home.inserted"; accountId: string; statusId: string }
-  | { type: "notification.created"; accountId: string; notificationId: string };
+  | { type: "notification.created"; accountId: string; notificationId: string }
+  /** the account's keyword filters changed (streaming: `filters_changed`) */
+  | { type: "filters.changed"; accountId: string };
 
 export interface Events {
   emit(event: DomainEvent): void;
