@@ -211,14 +211,15 @@ async function send(app: Env, from: Account, recipients: Recipient[], activity: 
   return "sent";
 }
 
-/** Who gets a post: followers (unless direct), mentioned remote accounts and the remote author it answers. */
+/** Who gets a post: followers (unless direct), mentioned remote accounts and, when public, the remote author it answers. */
 async function audience(ctx: Ctx, status: Status, author: Account): Promise<Recipient[]> {
   const out: Recipient[] = (await mentionedAccounts(ctx, status.id)).filter((a) => a.domain !== null).map(recipientOf);
   if (status.visibility === "direct") return out;
   for (const f of await remoteFollowers(ctx, author.id)) {
     out.push({ id: new URL(f.uri), inboxId: new URL(f.inboxUrl), endpoints: f.sharedInboxUrl ? { sharedInbox: new URL(f.sharedInboxUrl) } : null });
   }
-  if (status.in_reply_to_account_id) {
+  // As Mastodon: the author replied to hears of a followers-only reply only when mentioned.
+  if (status.in_reply_to_account_id && status.visibility !== "private") {
     const parentAuthor = await ctx.db.selectFrom("accounts").selectAll().where("id", "=", status.in_reply_to_account_id).executeTakeFirst();
     if (parentAuthor && parentAuthor.domain !== null && !parentAuthor.deleted_at) out.push(recipientOf(parentAuthor));
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { PUBLIC_COLLECTION } from "@fedify/vocab";
+import { Create, Delete, Note, PUBLIC_COLLECTION, Tombstone } from "@fedify/vocab";
 import { createLocalStatus, getStatusByUri } from "../../src/domain/statuses.ts";
 import { MAX_PARENT_DEPTH } from "../../src/federation/fetch-thread.ts";
 import { startPeer, type TestPeer } from "../helpers/peer.ts";
@@ -83,6 +83,17 @@ describe("threads, direct messages, edits and polls with a peer", { timeout: 180
       const row = await net.ctx.db.selectFrom("polls").select("cached_tallies").where("id", "=", status.poll_id!).executeTakeFirstOrThrow();
       return row.cached_tallies === "[3,4]";
     }, TIMEOUT);
+  });
+
+  it("does not store a post whose Delete arrived before its Create", async () => {
+    const id = new URL(`${peer.actorId}/notes/crossed-${Date.now()}`);
+    const note = new Note({ id, attribution: new URL(peer.actorId), content: "<p>regretted</p>", to: PUBLIC_COLLECTION });
+    const actor = new URL(peer.actorId);
+    await peer.send(new Delete({ id: new URL(`${id.href}#delete`), actor, object: new Tombstone({ id }) }), [net.handle]);
+    await net.inboxDrained();
+    await peer.send(new Create({ id: new URL(`${id.href}/activity`), actor, object: note }), [net.handle]);
+    await net.inboxDrained();
+    assert.equal(await getStatusByUri(net.ctx, id.href), undefined);
   });
 
   it("a boost of a post Weft has not seen fetches it from its origin", async () => {

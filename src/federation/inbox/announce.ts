@@ -31,7 +31,8 @@ export async function onAnnounce(ictx: InboxCtx, announce: Announce): Promise<vo
   const visibility = visibilityOf(announce.toIds, announce.ccIds, sender.followers_url);
   try {
     await reblog(ictx.data, sender.id, status.id, {
-      visibility: visibility === "direct" ? "public" : visibility,
+      // Addressed to no one in particular: shown no wider than to followers.
+      visibility: visibility === "direct" ? "private" : visibility,
       remote: { uri: activityId, published: toDate(announce.published) ?? new Date() },
     });
   } catch (err) {

@@ -5,7 +5,7 @@ import { getStatusByUri } from "../../domain/statuses.ts";
 import { storePostObject } from "../fetch-thread.ts";
 import { admit, isOwner, objectOf, refuse, sameOrigin, type InboxCtx } from "../gate.ts";
 import { isPostObject } from "../mappers/note-in.ts";
-import { markApplied, rawObjectJson, recipientBlocks, threadEnvOf } from "./status-support.ts";
+import { markApplied, rawObjectJson, recipientBlocks, threadEnvOf, wasDeletedBeforehand } from "./status-support.ts";
 
 /**
  * Create(Note | Question | Article | Page | Video …): a post by the actor. The object must be
@@ -24,6 +24,7 @@ export async function onCreate(ictx: InboxCtx, create: Create): Promise<void> {
   if (isPollVote(object)) return onVote(ictx, create, object, sender, activityId);
   if (!isPostObject(object)) return refuse(ictx, create, "not a kind of post kept here");
   if (await recipientBlocks(ictx, sender)) return refuse(ictx, create, "the recipient blocks the author");
+  if (await wasDeletedBeforehand(ictx, object.id.href)) return refuse(ictx, create, "its Delete arrived first");
   const status = await storePostObject(threadEnvOf(ictx), object, { raw: await rawObjectJson(create, object), author: sender });
   if (!status) return refuse(ictx, create, "object could not be stored");
   await markApplied(ictx, activityId);

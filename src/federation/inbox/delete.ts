@@ -1,8 +1,8 @@
 import type { Delete } from "@fedify/vocab";
 import { DomainError } from "../../domain/errors.ts";
 import { deleteStatus, getStatusByUri } from "../../domain/statuses.ts";
-import { admit, refuse, type InboxCtx } from "../gate.ts";
-import { markApplied } from "./status-support.ts";
+import { admit, refuse, sameOrigin, type InboxCtx } from "../gate.ts";
+import { deletedMarker, markApplied } from "./status-support.ts";
 
 /**
  * Delete of a post (a Tombstone, the Note, or just its id): only the stored author may. The id is
@@ -15,7 +15,11 @@ export async function onDeleteStatus(ictx: InboxCtx, del: Delete): Promise<void>
   const objectId = del.objectId;
   if (!objectId) return refuse(ictx, del, "deletes nothing");
   const status = await getStatusByUri(ictx.data, objectId.href);
-  if (!status) return refuse(ictx, del, "unknown object");
+  if (!status) {
+    // Deliveries cross: remember it, so a Create arriving after its Delete is not stored.
+    if (sameOrigin(objectId, sender.uri)) await markApplied(ictx, deletedMarker(objectId.href));
+    return refuse(ictx, del, "unknown object");
+  }
   if (status.account_id !== sender.id) return refuse(ictx, del, "only the author may delete a post");
   if (!status.deleted_at) {
     try {

@@ -1,7 +1,7 @@
 import type { Activity, Object as APObject } from "@fedify/vocab";
 import type { Account } from "../../domain/accounts.ts";
 import { findLocalActor } from "../../domain/local-actor.ts";
-import { claimActivity } from "../../domain/inbox-activities.ts";
+import { claimActivity, isActivityApplied } from "../../domain/inbox-activities.ts";
 import type { ThreadEnv } from "../fetch-thread.ts";
 import { handleOf, lookupOptions, type InboxCtx } from "../gate.ts";
 
@@ -37,6 +37,15 @@ export async function recipientBlocks(ictx: InboxCtx, sender: Account): Promise<
     .where("target_account_id", "=", sender.id)
     .executeTakeFirst();
   return !!block;
+}
+
+/** The id under which a Delete of a post we never had is remembered (in inbox_activities, pruned with it). */
+export function deletedMarker(objectUri: string): string {
+  return `deleted:${objectUri}`;
+}
+
+export async function wasDeletedBeforehand(ictx: InboxCtx, objectUri: string): Promise<boolean> {
+  return isActivityApplied(ictx.data.db, deletedMarker(objectUri));
 }
 
 /** Remembers the activity id once applied, so a redelivery is refused at the gate. */

@@ -62,10 +62,13 @@ export async function fromNote(ctx: Ctx, object: APObject, options: FromNoteOpti
   const { mentionUris, tags, links } = await readTags(object);
   const media = await readAttachments(object, raw);
 
+  // Mention tags, plus our own accounts addressed without one (Mastodon's silent mentions, which
+  // is how a direct message to someone here may arrive).
+  const addressedHere = [...object.toIds, ...object.ccIds].filter((u) => u.origin === ctx.config.url.origin);
   const mentioned = new Set<string>();
-  for (const uri of [...mentionUris.values(), ...object.toIds, ...object.ccIds].slice(0, MAX_MENTIONS + 20)) {
+  for (const uri of [...mentionUris.values(), ...addressedHere].slice(0, MAX_MENTIONS + 10)) {
     if (mentioned.size >= MAX_MENTIONS) break;
-    const id = await accountIdFor(ctx, uri, mentionUris.has(uri.href) ? options.resolveAccount : undefined);
+    const id = await accountIdFor(ctx, uri, options.resolveAccount);
     if (id && id !== options.accountId) mentioned.add(id);
   }
 
