@@ -1,5 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { streamingUrl } from "../../src/api/entities/instance.ts";
 import { testDialect } from "../helpers/db.ts";
 import { makeUser, tokenFor, type TestUser } from "./posting-support.ts";
 import { isEvent, payloadOf, SocketClient, startStreamingServer, type StreamingServer } from "./streaming-support.ts";
@@ -198,4 +199,12 @@ test("a direct message arrives as a conversation on each participant's direct st
   const own = payloadOf<{ unread: boolean; accounts: Array<{ id: string }> }>(await mine.next(isEvent("conversation"), "alice's conversation"));
   assert.equal(own.unread, false);
   assert.deepEqual(own.accounts.map((a) => a.id), [bob.account.id]);
+});
+
+test("the instance entities point clients at this streaming API, wss:// behind https", async () => {
+  const v2 = (await (await fetch(`${server.url}/api/v2/instance`)).json()) as { configuration: { urls: { streaming: string } } };
+  assert.equal(v2.configuration.urls.streaming, server.wsUrl);
+  const v1 = (await (await fetch(`${server.url}/api/v1/instance`)).json()) as { urls: { streaming_api: string } };
+  assert.equal(v1.urls.streaming_api, server.wsUrl);
+  assert.equal(streamingUrl({ url: new URL("https://weft.example") }), "wss://weft.example");
 });

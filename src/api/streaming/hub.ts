@@ -154,24 +154,28 @@ export class StreamHub {
   #enqueue(event: DomainEvent): void {
     if (this.#closed || this.#bySink.size === 0) return;
     this.#queue.push(event);
-    this.#draining ??= this.#drain().finally(() => {
-      this.#draining = null;
-    });
+    this.#draining ??= this.#drain();
   }
 
   async #drain(): Promise<void> {
-    // Let the rest of the emitting transaction's events arrive before grouping them.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.#queue.length) {
-      const batch = this.#queue;
-      this.#queue = [];
-      for (const work of group(batch)) {
-        try {
-          await dispatch(this, work);
-        } catch (err) {
-          this.app.log.warn({ err, event: work.type }, "streaming: could not deliver an event");
+    try {
+      // Let the rest of the emitting transaction's events arrive before grouping them.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.#queue.length) {
+        const batch = this.#queue;
+        this.#queue = [];
+        for (const work of group(batch)) {
+          try {
+            await dispatch(this, work);
+          } catch (err) {
+            this.app.log.warn({ err, event: work.type }, "streaming: could not deliver an event");
+          }
         }
       }
+    } finally {
+      // Cleared in the same turn as the last check of the queue, so that an event arriving
+      // now starts a new drain instead of waiting for the next one.
+      this.#draining = null;
     }
   }
 
