@@ -22,6 +22,7 @@ import { mount as mountCredentials } from "./v1/credentials.ts";
 import { mount as mountRegistrations } from "./v1/registrations.ts";
 import { mount as mountPreferences } from "./v1/preferences.ts";
 import { mount as mountMisc } from "./v1/misc.ts";
+import { mountStreaming } from "./streaming/index.ts";
 
 /**
  * Mounts the Mastodon client API and OAuth. Each module exports `mount(routes, app)`;
@@ -51,6 +52,7 @@ export function mountApi(routes: Hono, app: WeftApp): void {
   mountRegistrations(routes, app);
   mountPreferences(routes, app);
   mountMisc(routes, app);
+  mountStreaming(routes, app);
   void routes;
   void app;
 }
