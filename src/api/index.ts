@@ -22,6 +22,8 @@ import { mount as mountCredentials } from "./v1/credentials.ts";
 import { mount as mountRegistrations } from "./v1/registrations.ts";
 import { mount as mountPreferences } from "./v1/preferences.ts";
 import { mount as mountMisc } from "./v1/misc.ts";
+import { mount as mountLists } from "./v1/lists.ts";
+import { mount as mountFilters } from "./v1/filters.ts";
 import { mountStreaming } from "./streaming/index.ts";
 
 /**
@@ -52,6 +54,8 @@ export function mountApi(routes: Hono, app: WeftApp): void {
   mountRegistrations(routes, app);
   mountPreferences(routes, app);
   mountMisc(routes, app);
+  mountLists(routes, app);
+  mountFilters(routes, app);
   mountStreaming(routes, app);
   void routes;
   void app;

@@ -17,6 +17,7 @@ import { serializeNotification } from "../entities/notification.ts";
 import { notFound } from "../errors.ts";
 import { parsePage, setLinkHeader } from "../pagination.ts";
 import { pathId } from "./status-views.ts";
+import { filteredNotificationsJson } from "./filters.ts";
 
 const ID = "{[0-9]+}";
 
@@ -56,7 +57,7 @@ export function mount(routes: Hono, app: WeftApp): void {
     const ids = await listNotificationIds(ctx, me, filterOf(c), page);
     setLinkHeader(c, config, ids, page);
     const views = await loadNotifications(ctx, me, ids);
-    return c.json(views.map((v) => serializeNotification(v, config)));
+    return c.json(await filteredNotificationsJson(app, me, views));
   });
 
   routes.get("/api/v1/notifications/unread_count", ...read, async (c) => {
