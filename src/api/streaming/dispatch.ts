@@ -21,7 +21,8 @@ export type Work = DomainEvent | { type: "home"; statusId: string; accountIds: s
  * Who hears what, following Mastodon's fan-out:
  * - `user`: statuses entering the account's home feed (`update`), edits of statuses in it
  *   (`status.update`), deletions of what it may hold (`delete`), and notifications when the
- *   token may read them; `user:notification` only the notifications.
+ *   token may read them, and `filters_changed` when the account's filters change;
+ *   `user:notification` only the notifications.
  * - `public*` and `hashtag*`: public, non-boost statuses (public streams leave out replies to
  *   others), filtered per viewer for blocks and mutes of the author or anyone mentioned.
  * - `list`: statuses (boosts included) by the list's members that its owner may see and whose
@@ -44,6 +45,10 @@ export async function dispatch(hub: StreamHub, work: Work): Promise<void> {
       return deleted(hub, work.statusId, work.accountId, work.visibility);
     case "home.inserted":
       return home(hub, work.statusId, [work.accountId]);
+    case "filters.changed":
+      // No payload: clients fetch their filters again.
+      for (const sub of hub.subscribers(`user:${work.accountId}`)) sub.sink.send(sub.channel.streamName, "filters_changed");
+      return;
   }
 }
 

@@ -43,7 +43,8 @@ async function open(c: Context, hub: StreamHub): Promise<Response> {
   const sink: Sink = {
     viewer: auth.viewer,
     send(_stream, event, payload) {
-      write(`event: ${event}\ndata: ${payload}\n\n`);
+      // A payload-less event reads "data: undefined", as Mastodon's streaming server writes it.
+      write(`event: ${event}\ndata: ${payload ?? "undefined"}\n\n`);
     },
     heartbeat() {
       write(":thump\n");

@@ -8,7 +8,8 @@ import { dispatch, type Work } from "./dispatch.ts";
 /** One open connection, WebSocket or EventSource. */
 export interface Sink {
   readonly viewer: Viewer;
-  send(stream: readonly string[], event: string, payload: string): void;
+  /** `payload` is absent only for `filters_changed` */
+  send(stream: readonly string[], event: string, payload?: string): void;
   /** keeps the connection alive and notices dead peers; called every heartbeat */
   heartbeat(): void;
   /** closes the connection from our side (token revoked, server stopping) */
