@@ -39,3 +39,31 @@ export function localAccountUris(config: Pick<Config, "url">, username: string) 
 export function localStatusUris(config: Pick<Config, "url">, username: string, id: string) {
   return { uri: localUrl(config, paths.status(username, id)), url: localUrl(config, paths.statusPage(username, id)) };
 }
+
+/** Where files under the data dir's media folder are served from. */
+export const MEDIA_PATH_PREFIX = "/system/media/";
+
+export function mediaFileUrl(config: Pick<Config, "url">, filePath: string): string {
+  return new URL(MEDIA_PATH_PREFIX + filePath.split("/").map(encodeURIComponent).join("/"), config.url).href;
+}
+
+/*
+ * Mastodon serves a placeholder for accounts without an avatar or header at these same paths;
+ * some clients recognise `missing.png` and draw their own.
+ */
+export const MISSING_AVATAR_PATH = "/avatars/original/missing.png";
+export const MISSING_HEADER_PATH = "/headers/original/missing.png";
+/** The instance's preview image until an admin sets one. */
+export const INSTANCE_THUMBNAIL_PATH = "/images/instance-thumbnail.png";
+
+export function missingAvatarUrl(config: Pick<Config, "url">): string {
+  return localUrl(config, MISSING_AVATAR_PATH);
+}
+
+export function missingHeaderUrl(config: Pick<Config, "url">): string {
+  return localUrl(config, MISSING_HEADER_PATH);
+}
+
+export function instanceThumbnailUrl(config: Pick<Config, "url">): string {
+  return localUrl(config, INSTANCE_THUMBNAIL_PATH);
+}

@@ -1,29 +1,22 @@
 import type { Hono } from "hono";
 import sharp from "sharp";
-import type { Config } from "../../config.ts";
 
-/*
- * Mastodon serves a placeholder for accounts without an avatar or header, at these same
- * paths; some clients recognise `missing.png` and draw their own. Weft renders its two
- * placeholders once with sharp and keeps them in memory.
- */
-export const MISSING_AVATAR_PATH = "/avatars/original/missing.png";
-export const MISSING_HEADER_PATH = "/headers/original/missing.png";
-/** The instance's preview image until an admin sets one. */
-export const INSTANCE_THUMBNAIL_PATH = "/images/instance-thumbnail.png";
+import {
+  INSTANCE_THUMBNAIL_PATH,
+  MISSING_AVATAR_PATH,
+  MISSING_HEADER_PATH,
+} from "../../domain/uris.ts";
 
-export function missingAvatarUrl(config: Pick<Config, "url">): string {
-  return new URL(MISSING_AVATAR_PATH, config.url).href;
-}
+export {
+  INSTANCE_THUMBNAIL_PATH,
+  MISSING_AVATAR_PATH,
+  MISSING_HEADER_PATH,
+  instanceThumbnailUrl,
+  missingAvatarUrl,
+  missingHeaderUrl,
+} from "../../domain/uris.ts";
 
-export function missingHeaderUrl(config: Pick<Config, "url">): string {
-  return new URL(MISSING_HEADER_PATH, config.url).href;
-}
-
-export function instanceThumbnailUrl(config: Pick<Config, "url">): string {
-  return new URL(INSTANCE_THUMBNAIL_PATH, config.url).href;
-}
-
+// Weft renders its placeholders once with sharp and keeps them in memory.
 const images = new Map<string, Promise<Buffer>>();
 
 function render(width: number, height: number, colour: string): Promise<Buffer> {

@@ -22,12 +22,9 @@ export interface MastodonMediaAttachment {
   blurhash: string | null;
 }
 
-/** Where files under the data dir's media folder are served from. */
-export const MEDIA_PATH_PREFIX = "/system/media/";
+import { mediaFileUrl } from "../../domain/uris.ts";
 
-export function mediaFileUrl(config: Pick<Config, "url">, filePath: string): string {
-  return new URL(MEDIA_PATH_PREFIX + filePath.split("/").map(encodeURIComponent).join("/"), config.url).href;
-}
+export { MEDIA_PATH_PREFIX, mediaFileUrl } from "../../domain/uris.ts";
 
 export function serializeMediaAttachment(m: MediaRow, config: Pick<Config, "url">): MastodonMediaAttachment {
   // Remote media that is not cached here is shown from its origin, as Mastodon does.

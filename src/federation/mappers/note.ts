@@ -9,10 +9,9 @@ import {
   Question,
   type Object as APObject,
 } from "@fedify/vocab";
-import { MEDIA_PATH_PREFIX } from "../../api/entities/media.ts";
 import type { Config } from "../../config.ts";
 import type { AccountView, MediaRow, StatusView } from "../../domain/hydrate.ts";
-import { localUrl, paths } from "../../domain/uris.ts";
+import { localUrl, mediaFileUrl, paths } from "../../domain/uris.ts";
 import { instant } from "./time.ts";
 
 export { fromNote, type FromNoteOptions } from "./note-in.ts";
@@ -101,7 +100,7 @@ function attachmentOf(config: Pick<Config, "url">, m: MediaRow): Document {
     // meta is informational; a broken one only loses the size
   }
   const href = m.file_path
-    ? new URL(MEDIA_PATH_PREFIX + m.file_path.split("/").map(encodeURIComponent).join("/"), config.url)
+    ? new URL(mediaFileUrl(config, m.file_path))
     : new URL(m.remote_url ?? localUrl(config, "/"));
   return new Document({
     url: href,

@@ -2,8 +2,7 @@ import type { Config } from "../../config.ts";
 import type { Account } from "../../domain/accounts.ts";
 import type { MediaRow } from "../../domain/hydrate.ts";
 import { paths } from "../../domain/uris.ts";
-import { missingAvatarUrl, missingHeaderUrl } from "../../api/entities/images.ts";
-import { mediaFileUrl } from "../../api/entities/media.ts";
+import { mediaFileUrl, missingAvatarUrl, missingHeaderUrl } from "../../domain/uris.ts";
 
 /* Small pure helpers the pages share: handles, links, image addresses, dates and numbers. */
 
