@@ -35,6 +35,7 @@ export interface StreamingServerOptions {
   /** run the queue worker (fan-out to home feeds) */
   worker?: boolean;
   heartbeatMs?: number;
+  tokenCheckMs?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -61,7 +62,7 @@ export async function startStreamingServer(options: StreamingServerOptions = {})
     PORT: String(port),
   });
   const app = await createWeftApp(config, { migrate: false });
-  const hub = streamingHub(app, { heartbeatMs: options.heartbeatMs ?? 15_000 });
+  const hub = streamingHub(app, { heartbeatMs: options.heartbeatMs, tokenCheckMs: options.tokenCheckMs });
   const server = serve({ fetch: createHttpApp(app).fetch, port, hostname: "127.0.0.1" }) as Server;
   await once(server, "listening");
   const detach = attachStreaming(server, app);

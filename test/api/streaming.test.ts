@@ -2,8 +2,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { streamingUrl } from "../../src/api/entities/instance.ts";
 import { testDialect } from "../helpers/db.ts";
+import { revokeToken } from "../../src/domain/tokens.ts";
 import { makeUser, tokenFor, type TestUser } from "./posting-support.ts";
-import { isEvent, payloadOf, SocketClient, startStreamingServer, type StreamingServer } from "./streaming-support.ts";
+import { isEvent, payloadOf, SocketClient, startStreamingServer, within, type StreamingServer } from "./streaming-support.ts";
 
 /*
  * The WebSocket streaming API seen from a raw client: the handshake, subscriptions, and which
@@ -31,7 +32,7 @@ async function post(user: TestUser, status: string, extra: Record<string, unknow
 }
 
 before(async () => {
-  server = await startStreamingServer({ worker: true });
+  server = await startStreamingServer({ worker: true, tokenCheckMs: 200 });
   alice = await makeUser(server, "alice");
   bob = await makeUser(server, "bob");
   carol = await makeUser(server, "carol");
@@ -207,4 +208,43 @@ test("the instance entities point clients at this streaming API, wss:// behind h
   const v1 = (await (await fetch(`${server.url}/api/v1/instance`)).json()) as { urls: { streaming_api: string } };
   assert.equal(v1.urls.streaming_api, server.wsUrl);
   assert.equal(streamingUrl({ url: new URL("https://weft.example") }), "wss://weft.example");
+});
+
+test("tells the user stream when the account's filters change, with no payload", async () => {
+  const s = await socket(carol, "?stream=user");
+  const res = await carol.call("POST", "/api/v2/filters", { title: "no spoilers", context: ["home"], keywords_attributes: [{ keyword: "finale" }] });
+  assert.equal(res.status, 200, await res.clone().text());
+  const m = await s.next(isEvent("filters_changed", ["user"]), "filters_changed");
+  assert.equal("payload" in m, false);
+});
+
+test("streams a list's members' posts to its owner, and refuses the list to anyone else", async () => {
+  const created = await bob.call("POST", "/api/v1/lists", { title: "Alice and co" });
+  assert.equal(created.status, 200, await created.clone().text());
+  const list = (await created.json()) as { id: string };
+  const added = await bob.call("POST", `/api/v1/lists/${list.id}/accounts`, { account_ids: [alice.account.id] });
+  assert.equal(added.status, 200, await added.clone().text());
+
+  const s = await socket(bob);
+  s.send({ type: "subscribe", stream: "list", list: list.id });
+  const other = await socket(carol);
+  other.send({ type: "subscribe", stream: "list", list: list.id });
+  await other.next((m) => m.error === "Not authorized to stream this list", "carol refused");
+
+  // Bob's subscribe frame was handled before carol's refusal came back.
+  const notMember = await post(carol, "not on the list");
+  const { id } = await post(alice, "for my list readers", { visibility: "private" });
+  const m = await s.next(isEvent("update", ["list", list.id]), "the list update");
+  assert.equal(payloadOf(m).id, id);
+  assert.equal(s.messages.filter((x) => x.payload?.includes(notMember.id)).length, 0, "a non-member's post stays out");
+  assert.equal((await alice.call("DELETE", `/api/v1/statuses/${id}`)).status, 200);
+  await s.next((x) => x.event === "delete" && x.payload === id && x.stream?.[0] === "list", "the list delete");
+});
+
+test("closes a socket once its token is revoked", async () => {
+  const token = await tokenFor(server, carol.account.id, "read");
+  const s = await socket(token, "?stream=public");
+  const closed = new Promise<void>((resolve) => s.ws.once("close", () => resolve()));
+  await revokeToken(server.ctx, token);
+  await within(2000, "the socket to close", closed);
 });

@@ -22,7 +22,7 @@ export function streamingToken(headers: { authorization?: string | null; protoco
 
 /**
  * Every stream needs a token acting for an account, public ones included: Mastodon's streaming
- * server has refused anonymous connections since 4.2, and so does Weft (see the streaming ADR).
+ * server has refused anonymous connections since 4.2, and so does Weft (docs/adr/0006-streaming.md).
  */
 export async function authenticateStream(app: WeftApp, token: string | null): Promise<StreamAuth> {
   if (!token) return streamAuth({ kind: "none" });

@@ -25,7 +25,7 @@ export const CHANNEL_NAMES = [
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-/** Channels any signed-in token may read, whatever its scopes (still behind a token: see ADR 0005). */
+/** Channels any signed-in token may read, whatever its scopes (still behind a token: docs/adr/0006-streaming.md). */
 const PUBLIC_CHANNELS: ReadonlySet<string> = new Set([
   "public",
   "public:media",
