@@ -2,6 +2,7 @@ import type { JobRegistry } from "../jobs/worker.ts";
 import type { Ctx } from "./context.ts";
 import { fanOutStatus } from "./fanout.ts";
 import { closePoll } from "./polls.ts";
+import { runDailyMaintenance } from "./maintenance.ts";
 
 /** The follow-up work domain/ itself records (see enqueueJob); federation/ registers "deliver". */
 export function registerDomainJobs(ctx: Ctx, jobs: JobRegistry): void {
@@ -11,4 +12,5 @@ export function registerDomainJobs(ctx: Ctx, jobs: JobRegistry): void {
   jobs.register("poll.expire", async (job) => {
     await closePoll(ctx, String(job.pollId));
   });
+  jobs.register("maintenance.daily", () => runDailyMaintenance(ctx));
 }
