@@ -6,6 +6,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import type { Config } from "./config.ts";
 import { createWeftApp, type WeftApp } from "./app.ts";
 import { createHttpApp } from "./http.ts";
+import { scheduleDailyMaintenance } from "./domain/maintenance.ts";
 import { attachStreaming, closeStreaming } from "./api/streaming/index.ts";
 import { runWeftWorker } from "./jobs/worker.ts";
 
@@ -33,6 +34,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       const released = await app.handle.db.updateTable("jobs").set({ locked_until: null }).where("locked_until", "is not", null).executeTakeFirst();
       if (released.numUpdatedRows > 0n) app.log.info({ jobs: Number(released.numUpdatedRows) }, "resuming jobs interrupted by the last shutdown");
     }
+    await scheduleDailyMaintenance(app.ctx);
     workers.push(app.federation.startQueue(app.ctx, { signal: workerAbort.signal }));
     workers.push(runWeftWorker(app.handle, app.jobs, { signal: workerAbort.signal, log: app.log }));
   }
