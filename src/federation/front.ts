@@ -36,7 +36,24 @@ export async function handleFederationRequest(
     onNotAcceptable: fallback,
   });
   if (url.pathname === "/.well-known/webfinger") return canonicalWebFinger(deps.ctx, response);
+  if (request.method === "GET" && response.status === 200 && url.pathname.includes("/statuses/")) return goneIfTombstone(response);
   return response;
+}
+
+/**
+ * A deleted post is served as a Tombstone (Fedify's object dispatchers can only answer with an
+ * object), but with 410 Gone, as Mastodon does: some servers only drop their copy on a 410.
+ */
+async function goneIfTombstone(response: Response): Promise<Response> {
+  if (!/json/.test(response.headers.get("content-type") ?? "")) return response;
+  const body = await response.text();
+  let type: unknown;
+  try {
+    type = (JSON.parse(body) as { type?: unknown }).type;
+  } catch {
+    type = undefined;
+  }
+  return new Response(body, { status: type === "Tombstone" ? 410 : 200, headers: response.headers });
 }
 
 function wantsJson(request: Request): boolean {

@@ -144,7 +144,9 @@ describe("statuses between Weft and a Mastodon-like peer", { timeout: 180_000 },
 
     const gone = await createLocalStatus(ctx(), { accountId: net.alice.id, text: "soon gone" });
     await deleteStatus(ctx(), gone.id, net.alice.id);
-    assert.ok((await peer.lookup(gone.uri)) instanceof Tombstone);
+    const goneRes = await fetch(gone.uri, { headers: { accept: "application/activity+json" } });
+    assert.equal(goneRes.status, 410, "a deleted post is Gone, as on Mastodon");
+    assert.equal((await goneRes.json()).type, "Tombstone");
     await peer.waitFor((a) => a.type === "Delete" && a.object === gone.uri, TIMEOUT);
   });
 
