@@ -11,7 +11,7 @@ import { sendPage } from "./respond.ts";
  * The front page for someone without an account. Kept on its own so the web app can take `/`
  * over for signed-in people and call this for everyone else.
  */
-export async function landingPage(app: WeftApp, c: Context): Promise<Response> {
+export async function landingPage(app: WeftApp, c: Context, options: { webApp?: boolean } = {}): Promise<Response> {
   const config = app.ctx.config;
   const facts = await loadInstanceFacts(app.ctx);
   const intro = facts.shortDescription || facts.description;
@@ -21,7 +21,10 @@ export async function landingPage(app: WeftApp, c: Context): Promise<Response> {
 <p class="muted">${config.url.host}</p>
 ${intro ? paragraphs(intro) : html`<p>${description}</p>`}
 <p>People here can follow and be followed by people on Mastodon and other fediverse servers.</p>
-<p>To use this server, sign in with any Mastodon-compatible app and give it the address <strong>${config.url.host}</strong>.</p>
+${options.webApp
+    ? html`<p class="actions"><a href="/sign-in">Sign in</a>${facts.registrationsMode === "closed" ? "" : html` · <a href="/sign-up">Create an account</a>`}</p>
+<p>Any Mastodon-compatible app works too: give it the address <strong>${config.url.host}</strong>.</p>`
+    : html`<p>To use this server, sign in with any Mastodon-compatible app and give it the address <strong>${config.url.host}</strong>.</p>`}
 <p><a href="/about">About this server</a></p>
 </section>`;
   const url = absolute(config, "/");
