@@ -239,6 +239,14 @@ export async function boostsSeenBy(
   );
 }
 
+/** Of `accountIds`, those with any keyword filter at all (most have none: they skip filter matching). */
+export async function accountsWithFilters(ctx: Ctx, accountIds: readonly string[]): Promise<Set<string>> {
+  const rows = await chunked(accountIds, (chunk) =>
+    ctx.db.selectFrom("filters").select("account_id").distinct().where("account_id", "in", chunk).execute(),
+  );
+  return new Set(rows.map((r) => r.account_id));
+}
+
 /** Of `tokenIds`, those still valid: not revoked, and their account not deleted. */
 export async function activeTokenIds(ctx: Ctx, tokenIds: readonly string[]): Promise<Set<string>> {
   const rows = await chunked(tokenIds, (chunk) =>

@@ -248,3 +248,27 @@ test("closes a socket once its token is revoked", async () => {
   await revokeToken(server.ctx, token);
   await within(2000, "the socket to close", closed);
 });
+
+test("applies the viewer's keyword filters: warn marks the status filtered, hide keeps it off the stream", async () => {
+  const frank = await makeUser(server, "frank");
+  const s = await socket(frank, "?stream=public");
+  for (const [title, keyword, action] of [["spoilers", "finale", "warn"], ["no ads", "discount", "hide"]]) {
+    const res = await frank.call("POST", "/api/v2/filters", {
+      title, context: ["public"], filter_action: action, keywords_attributes: [{ keyword }],
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+  }
+  const warned = await post(carol, "what a finale");
+  const hidden = await post(carol, "big discount today");
+  const plain = await post(carol, "nothing to see");
+  const m = await s.next((x) => x.event === "update" && payloadOf(x).id === warned.id, "the warned status");
+  const filtered = payloadOf<{ filtered: Array<{ filter: { title: string; filter_action: string }; keyword_matches: string[] }> }>(m).filtered;
+  assert.equal(filtered.length, 1);
+  assert.equal(filtered[0].filter.title, "spoilers");
+  assert.deepEqual(filtered[0].keyword_matches, ["finale"]);
+  await s.next((x) => x.event === "update" && payloadOf(x).id === plain.id, "the plain status");
+  assert.equal(s.messages.filter((x) => x.payload?.includes(hidden.id)).length, 0);
+  // Someone without filters sees the same post unmarked.
+  const rest = (await (await carol.call("GET", `/api/v1/statuses/${warned.id}`)).json()) as { filtered: unknown[] };
+  assert.deepEqual(rest.filtered, []);
+});

@@ -1,4 +1,5 @@
 import type { DomainEvent } from "../../domain/events.ts";
+import type { FilterContext } from "../../domain/filters.ts";
 import {
   boostsSeenBy,
   followersAmong,
@@ -12,7 +13,7 @@ import {
 import { scopeCovers } from "../oauth/scopes.ts";
 import { hashtagKeys, publicKeys } from "./channels.ts";
 import type { StreamHub, Subscription } from "./hub.ts";
-import { conversationPayloads, loadForStreaming, notificationPayload, statusPayloads } from "./render.ts";
+import { conversationPayloads, loadForStreaming, notificationPayload, statusPayloads, viewsFor } from "./render.ts";
 
 /** A domain event, or one status entering many home feeds at once. */
 export type Work = DomainEvent | { type: "home"; statusId: string; accountIds: string[] };
@@ -88,20 +89,32 @@ async function withoutSilenced(hub: StreamHub, subs: Subscription[], facts: Stat
   return silenced.size ? subs.filter((s) => !silenced.has(s.sink.viewer.accountId)) : subs;
 }
 
-/** Renders the status once and sends it to each subscription as its viewer sees it. */
-async function sendStatus(hub: StreamHub, statusId: string, subs: Subscription[], event: "update" | "status.update"): Promise<void> {
-  if (!subs.length) return;
+/** Subscriptions that see a status through one filter context ("home" for user and list streams). */
+interface Audience {
+  subs: Subscription[];
+  context: FilterContext;
+}
+
+/** Hydrates the status once and sends it to each subscription as its viewer sees it. */
+async function sendStatus(hub: StreamHub, statusId: string, audiences: Audience[], event: "update" | "status.update"): Promise<void> {
+  const everyone = audiences.flatMap((a) => a.subs);
+  if (!everyone.length) return;
   const base = await loadForStreaming(hub.app.ctx, statusId);
   if (!base) return;
-  const payloads = await statusPayloads(hub.app.ctx, hub.app.config, base, viewersOf(subs));
-  for (const sub of subs) {
-    const payload = payloads.get(sub.sink.viewer.accountId);
-    if (payload) sub.sink.send(sub.channel.streamName, event, payload);
+  const viewers = viewersOf(everyone);
+  const [views, filtering] = await Promise.all([viewsFor(hub.app.ctx, base, viewers), hub.viewersWithFilters(viewers)]);
+  for (const { subs, context } of audiences) {
+    if (!subs.length) continue;
+    const payloads = await statusPayloads(hub.app, views, viewersOf(subs), context, filtering);
+    for (const sub of subs) {
+      const payload = payloads.get(sub.sink.viewer.accountId);
+      if (payload) sub.sink.send(sub.channel.streamName, event, payload);
+    }
   }
 }
 
 async function home(hub: StreamHub, statusId: string, accountIds: string[]): Promise<void> {
-  await sendStatus(hub, statusId, collect(hub, accountIds.map((id) => `user:${id}`)), "update");
+  await sendStatus(hub, statusId, [{ subs: collect(hub, accountIds.map((id) => `user:${id}`)), context: "home" }], "update");
 }
 
 async function notification(hub: StreamHub, accountId: string, notificationId: string): Promise<void> {
@@ -110,7 +123,8 @@ async function notification(hub: StreamHub, accountId: string, notificationId: s
     ...hub.subscribers(`notification:${accountId}`),
   ];
   if (!subs.length) return;
-  const payload = await notificationPayload(hub.app.ctx, hub.app.config, accountId, notificationId);
+  const filtering = (await hub.viewersWithFilters([accountId])).has(accountId);
+  const payload = await notificationPayload(hub.app, accountId, notificationId, filtering);
   if (payload) for (const sub of subs) sub.sink.send(sub.channel.streamName, "notification", payload);
 }
 
@@ -118,8 +132,11 @@ async function created(hub: StreamHub, statusId: string): Promise<void> {
   if (!wantsBroadcast(hub) && hub.count("direct") === 0) return;
   const facts = await statusFacts(hub.app.ctx, statusId);
   if (!facts || facts.deleted) return;
-  const subs = [...broadcastSubscriptions(hub, facts), ...(await listSubscriptions(hub, facts))];
-  await sendStatus(hub, statusId, await withoutSilenced(hub, subs, facts), "update");
+  const [broadcast, lists] = await Promise.all([
+    withoutSilenced(hub, broadcastSubscriptions(hub, facts), facts),
+    listSubscriptions(hub, facts).then((subs) => withoutSilenced(hub, subs, facts)),
+  ]);
+  await sendStatus(hub, statusId, [{ subs: broadcast, context: "public" }, { subs: lists, context: "home" }], "update");
   if (facts.visibility === "direct") await conversation(hub, facts);
 }
 
@@ -143,10 +160,13 @@ async function updated(hub: StreamHub, statusId: string): Promise<void> {
   // Counts changing (a favourite, new poll tallies) also report an update; only an edit is
   // one for clients, as on Mastodon.
   if (!facts || facts.deleted || !facts.edited) return;
-  const broadcast = await withoutSilenced(hub, [...broadcastSubscriptions(hub, facts), ...(await listSubscriptions(hub, facts))], facts);
-  const holders = users.length ? await homeHolders(hub.app.ctx, statusId, users) : [];
-  const subs = [...broadcast, ...collect(hub, holders.map((id) => `user:${id}`))];
-  await sendStatus(hub, statusId, subs, "status.update");
+  const [broadcast, lists, holders] = await Promise.all([
+    withoutSilenced(hub, broadcastSubscriptions(hub, facts), facts),
+    listSubscriptions(hub, facts).then((subs) => withoutSilenced(hub, subs, facts)),
+    users.length ? homeHolders(hub.app.ctx, statusId, users) : [],
+  ]);
+  const home = collect(hub, holders.map((id) => `user:${id}`));
+  await sendStatus(hub, statusId, [{ subs: broadcast, context: "public" }, { subs: [...lists, ...home], context: "home" }], "status.update");
 }
 
 async function deleted(hub: StreamHub, statusId: string, authorId: string, visibility: string): Promise<void> {

@@ -1,9 +1,12 @@
 import type { WeftApp } from "../../app.ts";
 import type { DomainEvent } from "../../domain/events.ts";
-import { activeTokenIds } from "../../domain/stream-audience.ts";
+import { accountsWithFilters, activeTokenIds } from "../../domain/stream-audience.ts";
 import { eventsReady } from "../../domain/stream-bus.ts";
 import type { Channel, ChannelName, Viewer } from "./channels.ts";
 import { dispatch, type Work } from "./dispatch.ts";
+
+const FILTER_CACHE_MS = 5 * 60_000;
+const FILTER_CACHE_ENTRIES = 50_000;
 
 /** One open connection, WebSocket or EventSource. */
 export interface Sink {
@@ -49,6 +52,8 @@ export class StreamHub {
   #off: (() => void) | null = null;
   #timers: NodeJS.Timeout[] = [];
   #closed = false;
+  /** whether a viewer has keyword filters at all; forgotten when they change (events reach every process) */
+  readonly #hasFilters = new Map<string, { has: boolean; at: number }>();
 
   constructor(app: WeftApp, options: HubOptions = {}) {
     this.app = app;
@@ -135,6 +140,21 @@ export class StreamHub {
     return this.#bySink.size;
   }
 
+  /** Of `viewerIds`, those with keyword filters to apply; cached, so most events cost no query. */
+  async viewersWithFilters(viewerIds: readonly string[]): Promise<Set<string>> {
+    const now = Date.now();
+    const stale = viewerIds.filter((id) => {
+      const known = this.#hasFilters.get(id);
+      return !known || now - known.at > FILTER_CACHE_MS;
+    });
+    if (stale.length) {
+      if (this.#hasFilters.size > FILTER_CACHE_ENTRIES) this.#hasFilters.clear();
+      const found = await accountsWithFilters(this.app.ctx, stale);
+      for (const id of stale) this.#hasFilters.set(id, { has: found.has(id), at: now });
+    }
+    return new Set(viewerIds.filter((id) => this.#hasFilters.get(id)?.has));
+  }
+
   /** Waits until every event received so far has been handled (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.#draining) await this.#draining;
@@ -153,6 +173,8 @@ export class StreamHub {
   }
 
   #enqueue(event: DomainEvent): void {
+    // Before anything queued after it is rendered, and even with nobody connected right now.
+    if (event.type === "filters.changed") this.#hasFilters.delete(event.accountId);
     if (this.#closed || this.#bySink.size === 0) return;
     this.#queue.push(event);
     this.#draining ??= this.#drain();
