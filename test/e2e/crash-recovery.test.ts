@@ -3,21 +3,10 @@ import assert from "node:assert/strict";
 import { createRestAPIClient } from "masto";
 import { startInstance, type WeftInstance } from "../helpers/instance.ts";
 import { testDialect } from "../helpers/db.ts";
+import { eventually } from "../helpers/wait.ts";
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+// Reads best with what is awaited first.
+const until = <T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 30_000) => eventually(probe, what, ms);
 
 describe(`a delivery accepted before a crash is still delivered (${testDialect()})`, { timeout: 300_000 }, () => {
   let a: WeftInstance;
@@ -36,7 +25,7 @@ describe(`a delivery accepted before a crash is still delivered (${testDialect()
     const bob = createRestAPIClient({ url: b.origin, accessToken: await b.token("bob") });
     const found = await bob.v2.search.list({ q: a.handle("alice"), resolve: true, type: "accounts" });
     await bob.v1.accounts.$select(found.accounts[0].id).follow();
-    await eventually("the follow to be accepted", async () => (await bob.v1.accounts.relationships.fetch({ id: [found.accounts[0].id] }))[0].following, 30_000);
+    await until("the follow to be accepted", async () => (await bob.v1.accounts.relationships.fetch({ id: [found.accounts[0].id] }))[0].following, 30_000);
 
     await b.stop();
     const post = await alice.v1.statuses.create({ status: "written while bob's server was down" });
@@ -47,9 +36,7 @@ describe(`a delivery accepted before a crash is still delivered (${testDialect()
     await b.restart();
     await a.restart();
     const bobAgain = createRestAPIClient({ url: b.origin, accessToken: await b.token("bob") });
-    const arrived = await eventually(
-      "the post on bob's server after the restarts",
-      async () => (await bobAgain.v1.timelines.home.list()).find((s) => s.uri === post.uri),
+    const arrived = await until("the post on bob's server after the restarts", async () => (await bobAgain.v1.timelines.home.list()).find((s) => s.uri === post.uri),
       150_000,
     );
     assert.match(arrived.content, /written while bob/);

@@ -73,25 +73,7 @@ export async function localAccount(
 }
 
 /** Polls until `probe` returns something truthy (the queues run in the background). */
-export async function eventually<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Waits a little and checks that `probe` stayed falsy, for "nothing happened" assertions. */
-export async function stillNothing(probe: () => Promise<unknown>, ms = 1_500): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await probe()) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return !(await probe());
-}
+export { eventually, stillNothing } from "../helpers/wait.ts";
 
 export async function accountByUri(app: Pick<WeftApp, "ctx">, uri: string): Promise<Account | undefined> {
   return app.ctx.db.selectFrom("accounts").selectAll().where("uri", "=", uri).executeTakeFirst();
