@@ -8,7 +8,8 @@ import { EventEmitter } from "node:events";
  */
 export type DomainEvent =
   | { type: "status.created"; statusId: string; accountId: string }
-  | { type: "status.updated"; statusId: string; accountId: string }
+  /** `edited`: the text changed (clients get status.update); otherwise only counts or poll tallies did */
+  | { type: "status.updated"; statusId: string; accountId: string; edited: boolean }
   | { type: "status.deleted"; statusId: string; accountId: string; visibility: string; local: boolean }
   | { type: "home.inserted"; accountId: string; statusId: string }
   | { type: "notification.created"; accountId: string; notificationId: string }

@@ -41,7 +41,7 @@ export async function favourite(
       const liker = await tx.selectFrom("accounts").select(["federating"]).where("id", "=", accountId).executeTakeFirstOrThrow();
       if (liker.federating) await enqueueJob(tx, { kind: "deliver", activity: { type: "Like", accountId, statusId, uri } });
     }
-    emit({ type: "status.updated", statusId, accountId: status.account_id });
+    emit({ type: "status.updated", statusId, accountId: status.account_id, edited: false });
     return "created";
   });
 }

@@ -81,7 +81,7 @@ export async function editLocalStatus(ctx: Ctx, accountId: string, statusId: str
     await notifyBoosters(tx, status, emit);
     const author = await tx.selectFrom("accounts").select("federating").where("id", "=", accountId).executeTakeFirstOrThrow();
     if (author.federating) await enqueueJob(tx, { kind: "deliver", activity: { type: "UpdateStatus", statusId } });
-    emit({ type: "status.updated", statusId, accountId });
+    emit({ type: "status.updated", statusId, accountId, edited: true });
     return { ...status, ...next };
   });
 }
@@ -108,7 +108,7 @@ export async function updateRemoteStatus(ctx: Ctx, statusId: string, data: Remot
   const changed =
     status.content !== data.content || status.spoiler_text !== data.spoilerText || (status.sensitive === 1) !== data.sensitive;
   if (!changed) {
-    if (data.poll) ctx.events.emit({ type: "status.updated", statusId, accountId: status.account_id });
+    if (data.poll) ctx.events.emit({ type: "status.updated", statusId, accountId: status.account_id, edited: false });
     return data.poll ? "tallied" : "unchanged";
   }
   await inTx(ctx, async (tx, emit) => {
@@ -118,7 +118,7 @@ export async function updateRemoteStatus(ctx: Ctx, statusId: string, data: Remot
     await tx.updateTable("statuses").set(next).where("id", "=", statusId).execute();
     await replaceMentionsAndTags(tx, statusId, data.mentionedAccountIds, data.tags);
     await notifyBoosters(tx, status, emit);
-    emit({ type: "status.updated", statusId, accountId: status.account_id });
+    emit({ type: "status.updated", statusId, accountId: status.account_id, edited: true });
   });
   return "edited";
 }

@@ -41,7 +41,8 @@ export async function dispatch(hub: StreamHub, work: Work): Promise<void> {
     case "status.created":
       return created(hub, work.statusId);
     case "status.updated":
-      return updated(hub, work.statusId);
+      // Only an edit is an update for clients, as on Mastodon; new counts are not.
+      return work.edited ? updated(hub, work.statusId) : undefined;
     case "status.deleted":
       return deleted(hub, work.statusId, work.accountId, work.visibility);
     case "home.inserted":
@@ -157,9 +158,7 @@ async function updated(hub: StreamHub, statusId: string): Promise<void> {
   const users = hub.subjectsOf("user");
   if (!wantsBroadcast(hub) && users.length === 0) return;
   const facts = await statusFacts(hub.app.ctx, statusId);
-  // Counts changing (a favourite, new poll tallies) also report an update; only an edit is
-  // one for clients, as on Mastodon.
-  if (!facts || facts.deleted || !facts.edited) return;
+  if (!facts || facts.deleted) return;
   const [broadcast, lists, holders] = await Promise.all([
     withoutSilenced(hub, broadcastSubscriptions(hub, facts), facts),
     listSubscriptions(hub, facts).then((subs) => withoutSilenced(hub, subs, facts)),
