@@ -24,6 +24,14 @@ import { mount as mountPreferences } from "./v1/preferences.ts";
 import { mount as mountMisc } from "./v1/misc.ts";
 import { mount as mountLists } from "./v1/lists.ts";
 import { mount as mountFilters } from "./v1/filters.ts";
+import { mount as mountDomainBlocks } from "./v1/domain-blocks.ts";
+import { mount as mountEndorsements } from "./v1/endorsements.ts";
+import { mount as mountFeaturedTags } from "./v1/featured-tags.ts";
+import { mount as mountFollowedTags } from "./v1/followed-tags.ts";
+import { mount as mountDirectory } from "./v1/directory.ts";
+import { mount as mountTrends } from "./v1/trends.ts";
+import { mount as mountAnnouncements } from "./v1/announcements.ts";
+import { mount as mountConversations } from "./v1/conversations.ts";
 import { mountStreaming } from "./streaming/index.ts";
 
 /**
@@ -56,6 +64,14 @@ export function mountApi(routes: Hono, app: WeftApp): void {
   mountMisc(routes, app);
   mountLists(routes, app);
   mountFilters(routes, app);
+  mountDomainBlocks(routes, app);
+  mountEndorsements(routes, app);
+  mountFeaturedTags(routes, app);
+  mountFollowedTags(routes, app);
+  mountDirectory(routes, app);
+  mountTrends(routes, app);
+  mountAnnouncements(routes, app);
+  mountConversations(routes, app);
   mountStreaming(routes, app);
   void routes;
   void app;
