@@ -1,6 +1,7 @@
 import type { Ctx } from "../domain/context.ts";
 import { paths } from "../domain/uris.ts";
 import type { WeftFederation } from "./index.ts";
+import { instanceWebFinger, serveInstanceActor } from "./instance-actor.ts";
 import { guardInbox, isInboxPost } from "./limits.ts";
 
 export interface FrontDeps {
@@ -10,8 +11,8 @@ export interface FrontDeps {
 
 /**
  * Everything federation answers over HTTP, in front of the Hono routes: inbox limits, host-meta,
- * then Fedify (actors, collections, inboxes, WebFinger, NodeInfo). What Fedify does not serve,
- * or is asked for as HTML, goes to `fallback`.
+ * the instance actor (instance-actor.ts), then Fedify (actors, collections, inboxes, WebFinger,
+ * NodeInfo). What Fedify does not serve, or is asked for as HTML, goes to `fallback`.
  */
 export async function handleFederationRequest(
   deps: FrontDeps,
@@ -22,6 +23,15 @@ export async function handleFederationRequest(
   if (url.pathname === "/.well-known/host-meta" || url.pathname === "/.well-known/host-meta.json") {
     if (request.method !== "GET" && request.method !== "HEAD") return fallback(request);
     return hostMeta(deps.ctx, url.pathname.endsWith(".json") || wantsJson(request));
+  }
+  if (url.pathname === "/.well-known/webfinger") {
+    const instance = instanceWebFinger(deps.ctx, request);
+    if (instance) return instance;
+  }
+  if (url.pathname.startsWith("/actor")) {
+    const fctx = deps.federation.createContext(request, deps.ctx);
+    const instance = await serveInstanceActor(fctx, request);
+    if (instance) return instance;
   }
   let forward = request;
   if (isInboxPost(request)) {

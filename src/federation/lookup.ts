@@ -7,6 +7,7 @@ import type { Ctx } from "../domain/context.ts";
 import { DomainError } from "../domain/errors.ts";
 import { deleteRemoteAccount, isStale, touchRemoteAccount, upsertRemoteAccount } from "../domain/remote-accounts.ts";
 import type { WeftFederation } from "./index.ts";
+import { instanceDocumentLoader } from "./instance-actor.ts";
 import { actorToRemoteAccount, UnusableActorError } from "./mappers/actor.ts";
 
 /** What lookups need from the running app (a WeftApp will do). */
@@ -16,7 +17,11 @@ export interface FederationHandle {
 }
 
 export interface LookupOptions {
-  /** defaults to the federation's (cached, SSRF-guarded) loader; tests serve fixtures through their own */
+  /**
+   * Defaults to a loader signed by the instance actor (instance-actor.ts), so servers that refuse
+   * unsigned GETs still answer; inbox listeners pass theirs (signed by the recipient or, for the
+   * shared inbox, by the instance actor). Tests serve fixtures through their own.
+   */
   documentLoader?: DocumentLoader;
   contextLoader?: DocumentLoader;
   /** defaults to Fedify's WebFinger client; pass one that answers null to stay offline */
@@ -29,10 +34,10 @@ export function federationContext(app: FederationHandle): Context<Ctx> {
   return app.federation.createContext(new URL(app.ctx.config.url.origin), app.ctx);
 }
 
-function loaders(app: FederationHandle, options: LookupOptions) {
+async function loaders(app: FederationHandle, options: LookupOptions) {
   const fctx = federationContext(app);
   return {
-    documentLoader: options.documentLoader ?? fctx.documentLoader,
+    documentLoader: options.documentLoader ?? (await instanceDocumentLoader(fctx)),
     contextLoader: options.contextLoader ?? fctx.contextLoader,
     lookupWebFinger: options.lookupWebFinger ?? ((resource: string) => fctx.lookupWebFinger(resource)),
   };
@@ -49,7 +54,7 @@ export class MisplacedObjectError extends Error {}
  * Returns null when the object does not exist or is gone.
  */
 export async function fetchObject(app: FederationHandle, uri: string, options: LookupOptions = {}): Promise<APObject | null> {
-  const { documentLoader, contextLoader } = loaders(app, options);
+  const { documentLoader, contextLoader } = await loaders(app, options);
   let url = uri;
   for (let attempt = 0; attempt < 2; attempt++) {
     let doc;
@@ -112,7 +117,7 @@ export async function resolveHandle(
   if (known && (known.domain === null || !needsRefresh(known, options))) return known;
   if (domain === null || domain.toLowerCase() === ctx.config.url.host.toLowerCase()) return known ?? null;
   try {
-    const { lookupWebFinger } = loaders(app, options);
+    const { lookupWebFinger } = await loaders(app, options);
     const jrd = await lookupWebFinger(`acct:${username}@${domain}`);
     const self = selfLink(jrd);
     if (!self) return known ?? null;
@@ -161,7 +166,7 @@ export async function storeActor(
   domain?: string,
 ): Promise<Account | null> {
   const ctx = app.ctx;
-  const { documentLoader, contextLoader } = loaders(app, options);
+  const { documentLoader, contextLoader } = await loaders(app, options);
   try {
     const data = await actorToRemoteAccount(actor, { documentLoader, contextLoader, fetchCounts: true, domain });
     if (!domain) data.domain = await handleDomain(app, actor, data.username, options);
@@ -183,7 +188,7 @@ export async function storeActor(
 async function handleDomain(app: FederationHandle, actor: Actor, username: string, options: LookupOptions): Promise<string> {
   const host = actor.id!.host;
   try {
-    const { lookupWebFinger } = loaders(app, options);
+    const { lookupWebFinger } = await loaders(app, options);
     const jrd = await lookupWebFinger(`acct:${username}@${host}`);
     if (selfLink(jrd) !== actor.id!.href) return host;
     const subject = parseHandle(jrd?.subject ?? "");

@@ -7,6 +7,7 @@ import type { Status } from "../domain/statuses.ts";
 import { paths } from "../domain/uris.ts";
 import { canView } from "../domain/visibility.ts";
 import { mediaExtras, toNote, withMediaExtras } from "./mappers/note.ts";
+import { instanceDocumentLoader } from "./instance-actor.ts";
 import { instant } from "./mappers/time.ts";
 import { buildAnnounce, buildCreate } from "./outbox-statuses.ts";
 
@@ -87,7 +88,7 @@ async function findLocalStatus(ctx: Ctx, values: Values): Promise<{ status: Stat
 /** Public and unlisted: anyone. Otherwise the signer of the request must be allowed to see it. */
 async function mayRead(fctx: RequestContext<Ctx>, status: Status): Promise<boolean> {
   if (status.visibility === "public" || status.visibility === "unlisted") return true;
-  const owner = await fctx.getSignedKeyOwner().catch(() => null);
+  const owner = await fctx.getSignedKeyOwner({ documentLoader: await instanceDocumentLoader(fctx) }).catch(() => null);
   if (!owner?.id) return false;
   const viewer = await fctx.data.db
     .selectFrom("accounts")

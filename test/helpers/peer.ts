@@ -7,6 +7,7 @@ import {
   type Context,
   type Federation,
   type HttpMessageSignaturesSpec,
+  type RequestContext,
 } from "@fedify/fedify";
 import {
   Accept,
@@ -44,6 +45,18 @@ export interface StartPeerOptions {
   autoAccept?: boolean;
   /** Mastodon signs with draft-cavage; Fedify-based servers start with RFC 9421 */
   firstKnock?: HttpMessageSignaturesSpec;
+  /**
+   * Answer 401 to unsigned GETs of actors, notes, polls and collections, as GoToSocial always does
+   * and Mastodon in AUTHORIZED_FETCH mode (WebFinger and NodeInfo stay open); default false
+   */
+  requireSignedFetch?: boolean;
+}
+
+export interface GetRequest {
+  path: string;
+  /** the keyId of the HTTP signature (draft-cavage or RFC 9421), null when unsigned */
+  keyId: string | null;
+  status: number;
 }
 
 export interface ReceivedActivity {
@@ -74,6 +87,8 @@ export class TestPeer extends PeerActor {
   readonly received: ReceivedActivity[] = [];
   /** every POST to an inbox, with the status the peer answered (401 for a bad signature, …) */
   readonly inboxRequests: InboxRequest[] = [];
+  /** every GET, with who signed it and the status the peer answered */
+  readonly getRequests: GetRequest[] = [];
   readonly #server: https.Server;
   readonly #waiters = new Set<Waiter>();
 
@@ -191,32 +206,44 @@ export async function startPeer(options: StartPeerOptions = {}): Promise<TestPee
     },
   };
 
+  // With requireSignedFetch, Fedify answers 401 unless the GET carries a signature it verifies.
+  const signed = async (ctx: RequestContext<void>) => !options.requireSignedFetch || (await ctx.getSignedKey()) !== null;
+
   federation
     .setActorDispatcher("/users/{identifier}", (_ctx, identifier) =>
       core.profiles.has(identifier) ? core.actorObject(identifier) : null,
     )
-    .setKeyPairsDispatcher((_ctx, identifier) => keys.get(identifier) ?? []);
+    .setKeyPairsDispatcher((_ctx, identifier) => keys.get(identifier) ?? [])
+    .authorize(signed);
 
-  federation.setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier) => {
-    const followers = core.followers.get(identifier);
-    return followers ? { items: [...followers.values()] } : null;
-  });
-  federation.setFollowingDispatcher("/users/{identifier}/following", (_ctx, identifier) => {
-    const following = core.following.get(identifier);
-    if (!following) return null;
-    return { items: [...following.values()].filter((f) => f.state === "accepted").map((f) => new URL(f.target)) };
-  });
-  federation.setOutboxDispatcher("/users/{identifier}/outbox", (_ctx, identifier) =>
-    core.profiles.has(identifier) ? { items: [] } : null,
-  );
-  federation.setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (ctx, values) => {
-    const found = core.objects.get(ctx.getObjectUri(Note, values).href);
-    return found instanceof Note ? found : null;
-  });
-  federation.setObjectDispatcher(Question, "/users/{identifier}/polls/{id}", (ctx, values) => {
-    const found = core.objects.get(ctx.getObjectUri(Question, values).href);
-    return found instanceof Question ? found : null;
-  });
+  federation
+    .setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier) => {
+      const followers = core.followers.get(identifier);
+      return followers ? { items: [...followers.values()] } : null;
+    })
+    .authorize(signed);
+  federation
+    .setFollowingDispatcher("/users/{identifier}/following", (_ctx, identifier) => {
+      const following = core.following.get(identifier);
+      if (!following) return null;
+      return { items: [...following.values()].filter((f) => f.state === "accepted").map((f) => new URL(f.target)) };
+    })
+    .authorize(signed);
+  federation
+    .setOutboxDispatcher("/users/{identifier}/outbox", (_ctx, identifier) => (core.profiles.has(identifier) ? { items: [] } : null))
+    .authorize(signed);
+  federation
+    .setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (ctx, values) => {
+      const found = core.objects.get(ctx.getObjectUri(Note, values).href);
+      return found instanceof Note ? found : null;
+    })
+    .authorize(signed);
+  federation
+    .setObjectDispatcher(Question, "/users/{identifier}/polls/{id}", (ctx, values) => {
+      const found = core.objects.get(ctx.getObjectUri(Question, values).href);
+      return found instanceof Question ? found : null;
+    })
+    .authorize(signed);
 
   // The raw body reaches the inbox listener through this, so tests can look at the JSON as sent.
   const rawBody = new AsyncLocalStorage<string>();
@@ -301,6 +328,9 @@ export async function startPeer(options: StartPeerOptions = {}): Promise<TestPee
     const isInbox = request.method === "POST" && /(^\/inbox$)|(^\/users\/[^/]+\/inbox$)/.test(url.pathname);
     const body = isInbox ? await request.clone().text() : "";
     const response = await rawBody.run(body, () => federation.fetch(request, { contextData: undefined }));
+    if (request.method === "GET") {
+      peer?.getRequests.push({ path: url.pathname, keyId: signatureKeyId(request.headers), status: response.status });
+    }
     if (isInbox) {
       peer?.inboxRequests.push({
         path: url.pathname,
@@ -318,4 +348,11 @@ export async function startPeer(options: StartPeerOptions = {}): Promise<TestPee
   });
   peer = new TestPeer(core, username, host, port, server);
   return peer;
+}
+
+function signatureKeyId(headers: Headers): string | null {
+  const cavage = /keyId="([^"]+)"/.exec(headers.get("signature") ?? "");
+  if (cavage) return cavage[1];
+  const rfc9421 = /keyid="([^"]+)"/.exec(headers.get("signature-input") ?? "");
+  return rfc9421 ? rfc9421[1] : null;
 }

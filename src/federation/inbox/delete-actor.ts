@@ -1,10 +1,10 @@
 import type { RequestContext, UnverifiedActivityReason } from "@fedify/fedify";
 import { Delete, type Activity } from "@fedify/vocab";
-import { getDocumentLoader } from "@fedify/vocab-runtime";
 import { getAccountByUri } from "../../domain/accounts.ts";
 import type { Ctx } from "../../domain/context.ts";
 import { deleteRemoteAccount } from "../../domain/remote-accounts.ts";
 import { refuse, sameOrigin, type InboxCtx } from "../gate.ts";
+import { instanceDocumentLoader } from "../instance-actor.ts";
 import { fetchObject } from "../lookup.ts";
 
 /** Delete whose object is its own actor: the account is gone. */
@@ -43,8 +43,9 @@ export async function onUnverifiedActorDelete(
   const ctx = rctx.data;
   const account = await getAccountByUri(ctx, actorId.href);
   if (!account || account.domain === null) return new Response(null, { status: 202 });
-  // Uncached: a copy from before the deletion must not vouch for the actor.
-  const documentLoader = getDocumentLoader({ allowPrivateAddress: ctx.config.allowPrivateAddress });
+  // Uncached (authenticated loaders never cache): a copy from before the deletion must not vouch
+  // for the actor. Signed, so a server in authorized-fetch mode answers 410 rather than 401.
+  const documentLoader = await instanceDocumentLoader(rctx);
   try {
     const still = await fetchObject({ federation: rctx.federation, ctx }, actorId.href, { documentLoader, contextLoader: rctx.contextLoader });
     if (still) return;

@@ -3,6 +3,7 @@ import { Accept, Announce, Create, Delete, EmojiReact, Follow, isActor, Like, Re
 import type { Ctx } from "../../domain/context.ts";
 import { paths } from "../../domain/uris.ts";
 import { carriedObject } from "../gate.ts";
+import { instanceSigner } from "../instance-actor.ts";
 import { onAccept } from "./accept.ts";
 import { onAnnounce } from "./announce.ts";
 import { onCreate } from "./create.ts";
@@ -29,6 +30,10 @@ export function registerInbox(federation: Federation<Ctx>): void {
     // The same activity reaching a personal and the shared inbox is one activity (domain code
     // also claims each id in inbox_activities, in the transaction that applies it).
     .withIdempotency("global")
+    // Keys (and objects) fetched for what arrives at the shared inbox are asked for as the
+    // instance actor: servers in authorized-fetch mode refuse unsigned GETs. Personal inboxes
+    // already fetch as their owner.
+    .setSharedKeyDispatcher((fctx) => instanceSigner(fctx.data))
     .on(Follow, onFollow)
     .on(Accept, onAccept)
     .on(Reject, onReject)
