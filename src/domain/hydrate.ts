@@ -8,6 +8,7 @@ import type {
 } from "../db/schema.ts";
 import type { Account } from "./accounts.ts";
 import type { Ctx } from "./context.ts";
+import { loadRelationshipExtras } from "./relationship-extras.ts";
 
 /*
  * Batched loaders: everything a list of statuses, accounts, relationships or notifications
@@ -312,39 +313,19 @@ export async function loadRelationships(
         .where("account_id", "in", targets)
         .execute(),
     ]);
-  const [[following, followedBy], [requested, requestedBy], [blocking, blockedBy], mutes, domainBlocked, endorsed, notes] =
-    await Promise.all([
-      pairs("follows"),
-      pairs("follow_requests"),
-      pairs("blocks"),
-      ctx.db
-        .selectFrom("mutes")
-        .selectAll()
-        .where("account_id", "=", viewerId)
-        .where("target_account_id", "in", targets)
-        .execute(),
-      ctx.db
-        .selectFrom("accounts")
-        .innerJoin("domain_blocks", (j) =>
-          j.on((eb) => eb(eb.fn("lower", ["accounts.domain"]), "=", eb.ref("domain_blocks.domain"))),
-        )
-        .select("accounts.id")
-        .where("domain_blocks.account_id", "=", viewerId)
-        .where("accounts.id", "in", targets)
-        .execute(),
-      ctx.db
-        .selectFrom("endorsements")
-        .select("target_account_id")
-        .where("account_id", "=", viewerId)
-        .where("target_account_id", "in", targets)
-        .execute(),
-      ctx.db
-        .selectFrom("account_notes")
-        .select(["target_account_id", "comment"])
-        .where("account_id", "=", viewerId)
-        .where("target_account_id", "in", targets)
-        .execute(),
-    ]);
+  const [[following, followedBy], [requested, requestedBy], [blocking, blockedBy], mutes, extras] = await Promise.all([
+    pairs("follows"),
+    pairs("follow_requests"),
+    pairs("blocks"),
+    ctx.db
+      .selectFrom("mutes")
+      .selectAll()
+      .where("account_id", "=", viewerId)
+      .where("target_account_id", "in", targets)
+      .execute(),
+    // Note, endorsement and domain block: the settings tables' own loader, so both agree.
+    loadRelationshipExtras(ctx, viewerId, targets),
+  ]);
   const byTarget = <R extends { target_account_id: string }>(rows: R[]) => new Map(rows.map((r) => [r.target_account_id, r]));
   const bySource = (rows: Array<{ account_id: string }>) => new Set(rows.map((r) => r.account_id));
   const followMap = byTarget(following);
@@ -355,13 +336,11 @@ export async function loadRelationships(
   const followers = bySource(followedBy);
   const requesters = bySource(requestedBy);
   const blockers = bySource(blockedBy);
-  const domainBlockedIds = new Set(domainBlocked.map((r) => r.id));
-  const endorsedIds = new Set(endorsed.map((r) => r.target_account_id));
-  const noteOf = new Map(notes.map((r) => [r.target_account_id, r.comment]));
 
   return targets.map((id) => {
     const follow = followMap.get(id) ?? requestMap.get(id);
     const mute = muteMap.get(id);
+    const extra = extras.get(id);
     return {
       targetId: id,
       following: followMap.has(id),
@@ -375,9 +354,9 @@ export async function loadRelationships(
       mutingExpiresAt: mute?.expires_at ?? null,
       requested: requestMap.has(id),
       requestedBy: requesters.has(id),
-      domainBlocking: domainBlockedIds.has(id),
-      endorsed: endorsedIds.has(id),
-      note: noteOf.get(id) ?? "",
+      domainBlocking: extra?.domainBlocking ?? false,
+      endorsed: extra?.endorsed ?? false,
+      note: extra?.note ?? "",
     };
   });
 }

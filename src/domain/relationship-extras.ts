@@ -4,8 +4,8 @@ import { nowIso } from "./ids.ts";
 
 /*
  * The parts of a Relationship that live in the settings tables: the viewer's private note on
- * an account, whether they endorse it, whether they block its server. loadRelationships can
- * merge these in; the endpoints that change them do so for their own answers.
+ * an account, whether they endorse it, whether they block its server. loadRelationships merges
+ * these into every Relationship it builds.
  */
 
 export const MAX_NOTE = 2000;
@@ -40,7 +40,8 @@ export async function loadRelationshipExtras(
       .execute(),
     ctx.db
       .selectFrom("accounts")
-      .innerJoin("domain_blocks", "domain_blocks.domain", "accounts.domain")
+      // Blocked domains are stored lower-cased; an account's may have arrived in any case.
+      .innerJoin("domain_blocks", (j) => j.on((eb) => eb(eb.fn("lower", ["accounts.domain"]), "=", eb.ref("domain_blocks.domain"))))
       .select("accounts.id")
       .where("domain_blocks.account_id", "=", viewerId)
       .where("accounts.id", "in", targets)

@@ -76,6 +76,26 @@ describe(`account settings endpoints (${testDialect()})`, () => {
     assert.equal(cleared.note, "");
   });
 
+  it("GET relationships shows the viewer's note, endorsement and domain block", async (t) => {
+    const dave = await makeUser(server, "dave");
+    await alice.masto.v1.accounts.$select(dave.account.id).follow();
+    await alice.call("POST", `/api/v1/accounts/${dave.account.id}/endorse`);
+    await alice.call("POST", `/api/v1/accounts/${dave.account.id}/note`, { comment: "neighbour" });
+    await alice.call("POST", "/api/v1/domain_blocks", { domain: "walled.example" });
+    const walled = await makeAccount(server.ctx.db, { domain: "Walled.Example", username: "someone" });
+
+    const res = await alice.call("GET", `/api/v1/accounts/relationships?id[]=${dave.account.id}&id[]=${walled.id}`);
+    const [d, w] = (await res.json()) as Json[];
+    assertMatchesEntity(d, "Relationship", t);
+    assert.equal(d.following, true);
+    assert.equal(d.endorsed, true);
+    assert.equal(d.note, "neighbour");
+    assert.equal(d.domain_blocking, false);
+    assert.equal(w.domain_blocking, true, "the account's server is blocked, whatever the case of its domain");
+    assert.equal(w.endorsed, false);
+    assert.equal(w.note, "");
+  });
+
   it("searches accounts, optionally only among those followed, and finds familiar followers", async (t) => {
     const found = await alice.masto.v1.accounts.search.list({ q: "car" });
     assert.ok(found.some((a) => a.id === carol.account.id));

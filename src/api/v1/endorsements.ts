@@ -2,7 +2,7 @@ import type { Context, Hono } from "hono";
 import type { WeftApp } from "../../app.ts";
 import { endorse, endorsementsOf, unendorse } from "../../domain/endorsements.ts";
 import { loadAccounts, loadRelationships } from "../../domain/hydrate.ts";
-import { loadRelationshipExtras, setAccountNote } from "../../domain/relationship-extras.ts";
+import { setAccountNote } from "../../domain/relationship-extras.ts";
 import { authenticate, currentAccount, optionalScope, requireScope, requireUser } from "../auth.ts";
 import { readParams, stringParam } from "../body.ts";
 import { serializeRelationship, type MastodonRelationship } from "../entities/relationship.ts";
@@ -12,14 +12,10 @@ import { accountsJson, pathId } from "./status-views.ts";
 
 const ID = "{[0-9]+}";
 
-/** A Relationship with the note, endorsement and domain block this module's tables hold. */
+/** The Relationship after a change here (loadRelationships carries note, endorsement and domain block). */
 export async function relationshipJson(app: WeftApp, viewerId: string, targetId: string): Promise<MastodonRelationship> {
-  const [[rel], extras] = await Promise.all([
-    loadRelationships(app.ctx, viewerId, [targetId]),
-    loadRelationshipExtras(app.ctx, viewerId, [targetId]),
-  ]);
-  const x = extras.get(targetId)!;
-  return { ...serializeRelationship(rel), note: x.note, endorsed: x.endorsed, domain_blocking: x.domainBlocking };
+  const [rel] = await loadRelationships(app.ctx, viewerId, [targetId]);
+  return serializeRelationship(rel);
 }
 
 /** Endorsed ("featured") accounts and private notes on accounts. */
