@@ -11,6 +11,15 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i];
 }
 
+export function median(xs: number[]): number {
+  return percentile([...xs].sort((a, b) => a - b), 50);
+}
+
+/** The 1-minute load average: these machines are shared, so a figure is only as quiet as this. */
+export function load(): string {
+  return os.loadavg()[0].toFixed(1);
+}
+
 export function machine(): string {
   const cpus = os.cpus();
   return `${cpus[0]?.model ?? "unknown CPU"} × ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;

@@ -21,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
       const config = loadConfig(command === "worker" ? { ...process.env, WEFT_ROLE: "worker" } : process.env);
       const { startServer } = await import("./server.ts");
       const running = await startServer(config);
+      // Give back the memory that loading the modules left behind (src/compact-heap.ts).
+      (await import("./compact-heap.ts")).compactHeapSoon();
       let signalled = false;
       const onSignal = (signal: string) => {
         if (signalled) process.exit(1);

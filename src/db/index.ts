@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
-import pg from "pg";
+import { createRequire } from "node:module";
+import type pg from "pg";
 import type { Config } from "../config.ts";
 import type { Database } from "./schema.ts";
 import { openSqlite } from "./sqlite.ts";
@@ -18,9 +19,14 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
+/** pg is loaded only when PostgreSQL is used: an embedded install starts faster and smaller without it. */
+export function loadPg(): typeof pg {
+  return createRequire(import.meta.url)("pg") as typeof pg;
+}
+
 export function openDatabase(config: Pick<Config, "databaseUrl" | "sqlitePath">): DbHandle {
   if (config.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
+    const pool = new (loadPg().Pool)({ connectionString: config.databaseUrl, max: 20 });
     // A dropped idle connection must not crash the process; the pool replaces it.
     pool.on("error", () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql } from "kysely";
-import pg from "pg";
-import type { Db, Tx } from "../db/index.ts";
+import type pg from "pg";
+import { loadPg, type Db, type Tx } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 
 /**
@@ -90,7 +90,7 @@ export function listenForAnnouncements(
   };
 
   const connect = async () => {
-    const c = new pg.Client({ connectionString: url });
+    const c = new (loadPg().Client)({ connectionString: url });
     c.on("notification", (n) => onAnnouncement(n.payload ?? ""));
     c.on("error", (error) => {
       log.warn({ err: error }, "job notification connection failed; reconnecting");
