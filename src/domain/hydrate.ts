@@ -27,6 +27,8 @@ export interface AccountView {
   account: Account;
   /** local account whose user is an admin */
   admin: boolean;
+  /** local account whose owner hides who they follow and who follows them (users.settings) */
+  hideCollections?: boolean;
 }
 
 export interface PollView {
@@ -115,13 +117,25 @@ async function loadAccountMap(ctx: Ctx, ids: readonly string[]): Promise<Map<str
     .selectFrom("accounts")
     .leftJoin("users", "users.account_id", "accounts.id")
     .selectAll("accounts")
-    .select("users.admin as user_admin")
+    .select(["users.admin as user_admin", "users.settings as user_settings"])
     .where("accounts.id", "in", wanted)
     .where("accounts.deleted_at", "is", null)
     .execute();
   return new Map(
-    rows.map(({ user_admin, ...account }) => [account.id, { account, admin: user_admin === 1 }]),
+    rows.map(({ user_admin, user_settings, ...account }) => [
+      account.id,
+      { account, admin: user_admin === 1, hideCollections: hidesCollections(user_settings) },
+    ]),
   );
+}
+
+function hidesCollections(settings: string | null): boolean {
+  if (!settings) return false;
+  try {
+    return JSON.parse(settings)?.hide_collections === true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -95,6 +95,37 @@ describe(`update_credentials (${testDialect()})`, () => {
     assert.equal((await fetch(oldAvatar)).status, 404, "the replaced file is deleted");
   });
 
+  it("verify_credentials answers exactly what update_credentials did, fediverse_sharing included", async (t) => {
+    const patched = await (await alice.call("PATCH", "/api/v1/accounts/update_credentials", { display_name: "Alice again" })).json();
+    const verified = await (await alice.call("GET", "/api/v1/accounts/verify_credentials")).json();
+    assertMatchesEntity(verified, "CredentialAccount", t);
+    assert.equal(typeof verified.source.fediverse_sharing, "boolean");
+    assert.deepEqual(verified, patched);
+  });
+
+  it("hide_collections hides followers and following from everyone but the owner", async () => {
+    const hid = await makeUser(server, "hid");
+    const friend = await makeUser(server, "friend");
+    await friend.masto.v1.accounts.$select(hid.account.id).follow();
+    await hid.masto.v1.accounts.$select(friend.account.id).follow();
+    const updated = await (await hid.call("PATCH", "/api/v1/accounts/update_credentials", { hide_collections: true })).json();
+    assert.equal(updated.hide_collections, true);
+    assert.equal(updated.source.hide_collections, true);
+
+    const seen = await (await friend.call("GET", `/api/v1/accounts/${hid.account.id}`)).json();
+    assert.equal(seen.hide_collections, true, "the Account others see says so too");
+    for (const kind of ["followers", "following"]) {
+      assert.deepEqual(await (await friend.call("GET", `/api/v1/accounts/${hid.account.id}/${kind}`)).json(), [], kind);
+      assert.deepEqual(await (await fetch(`${server.url}/api/v1/accounts/${hid.account.id}/${kind}`)).json(), [], `${kind}, signed out`);
+      const own = (await (await hid.call("GET", `/api/v1/accounts/${hid.account.id}/${kind}`)).json()) as Array<{ id: string }>;
+      assert.deepEqual(own.map((a) => a.id), [friend.account.id], `${kind}, to the owner`);
+    }
+
+    await hid.call("PATCH", "/api/v1/accounts/update_credentials", { hide_collections: false });
+    const followers = (await (await friend.call("GET", `/api/v1/accounts/${hid.account.id}/followers`)).json()) as Array<{ id: string }>;
+    assert.deepEqual(followers.map((a) => a.id), [friend.account.id]);
+  });
+
   it("refuses what Mastodon refuses with 422", async () => {
     const tooLong = await alice.call("PATCH", "/api/v1/accounts/update_credentials", { display_name: "x".repeat(31) });
     assert.equal(tooLong.status, 422);

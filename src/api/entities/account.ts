@@ -67,6 +67,8 @@ export interface MastodonCredentialAccount extends MastodonAccount {
     discoverable: boolean;
     hide_collections: boolean;
     attribution_domains: string[];
+    /** Weft's extension (docs/api-extensions.md): whether the account federates */
+    fediverse_sharing: boolean;
   };
   role: MastodonRole;
 }
@@ -133,7 +135,7 @@ export function serializeAccount(view: AccountView, config: Pick<Config, "url">)
     following_count: a.following_count,
     statuses_count: a.statuses_count,
     last_status_at: dayOnly(a.last_status_at),
-    hide_collections: false,
+    hide_collections: view.hideCollections === true,
     noindex: local ? a.indexable !== 1 : false,
     emojis: serializeEmojis(a.emojis),
     roles: view.admin ? [{ id: ADMIN_ROLE.id, name: ADMIN_ROLE.name, color: ADMIN_ROLE.color }] : [],
@@ -160,6 +162,7 @@ export function serializeCredentialAccount(
       discoverable: base.discoverable,
       hide_collections: base.hide_collections,
       attribution_domains: [],
+      fediverse_sharing: view.account.federating === 1,
     },
     role: view.admin ? ADMIN_ROLE : EVERYONE_ROLE,
   };

@@ -1,15 +1,16 @@
 import type { Context, Hono } from "hono";
 import type { WeftApp } from "../../app.ts";
 import { findAccountByHandle } from "../../domain/accounts.ts";
-import { loadAccounts, loadCredentials, loadRelationships, loadStatuses } from "../../domain/hydrate.ts";
+import { loadAccounts, loadRelationships, loadStatuses } from "../../domain/hydrate.ts";
 import { normaliseId } from "../../domain/ids.ts";
 import { accountStatuses } from "../../domain/timelines.ts";
 import { authenticate, currentAccount, currentAuth, optionalScope, requireScope, requireUser } from "../auth.ts";
-import { serializeAccount, serializeCredentialAccount } from "../entities/account.ts";
+import { serializeAccount } from "../entities/account.ts";
 import { serializeRelationship } from "../entities/relationship.ts";
 import { serializeStatus } from "../entities/status.ts";
 import { notFound } from "../errors.ts";
 import { parsePage, setLinkHeader } from "../pagination.ts";
+import { credentialAccountJson } from "./credentials.ts";
 
 const ID = "{[0-9]+}";
 
@@ -27,9 +28,7 @@ export function mount(routes: Hono, app: WeftApp): void {
   const auth = authenticate(app);
 
   routes.get("/api/v1/accounts/verify_credentials", auth, requireScope("read:accounts", "profile"), requireUser, async (c) => {
-    const creds = await loadCredentials(ctx, currentAccount(c).id);
-    if (!creds) throw notFound();
-    return c.json(serializeCredentialAccount(creds.account, creds, config));
+    return c.json(await credentialAccountJson(app, currentAccount(c).id));
   });
 
   routes.get("/api/v1/accounts/relationships", auth, requireScope("read:follows"), requireUser, async (c) => {

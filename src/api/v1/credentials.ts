@@ -3,7 +3,7 @@ import type { WeftApp } from "../../app.ts";
 import type { Config } from "../../config.ts";
 import { loadCredentials } from "../../domain/hydrate.ts";
 import { MEDIA_LIMITS } from "../../domain/media-process.ts";
-import { updateProfile, userSettings, type ImageUpload, type MediaUrls, type ProfileChange } from "../../domain/profile.ts";
+import { updateProfile, type ImageUpload, type MediaUrls, type ProfileChange } from "../../domain/profile.ts";
 import { authenticate, currentAccount, requireScope, requireUser } from "../auth.ts";
 import { readParams, stringParam, type ParamValue, type Params } from "../body.ts";
 import { serializeCredentialAccount, type MastodonCredentialAccount } from "../entities/account.ts";
@@ -12,24 +12,13 @@ import { notFound, unprocessable } from "../errors.ts";
 import { boolParam, languageParam } from "./status-params.ts";
 
 /**
- * CredentialAccount with Weft's extension: `source.fediverse_sharing`, the account's switch for
- * federation (off: the account exists only on this server). Documented in docs/api-extensions.md.
+ * The signed-in account as its owner sees it: the one CredentialAccount of verify_credentials and
+ * update_credentials, with Weft's `source.fediverse_sharing` (docs/api-extensions.md).
  */
-export interface WeftCredentialAccount extends MastodonCredentialAccount {
-  source: MastodonCredentialAccount["source"] & { fediverse_sharing: boolean };
-}
-
-/** The signed-in account as its owner sees it, with what only this module stores. */
-export async function credentialAccountJson(app: WeftApp, accountId: string): Promise<WeftCredentialAccount> {
-  const [creds, settings] = await Promise.all([loadCredentials(app.ctx, accountId), userSettings(app.ctx, accountId)]);
+export async function credentialAccountJson(app: WeftApp, accountId: string): Promise<MastodonCredentialAccount> {
+  const creds = await loadCredentials(app.ctx, accountId);
   if (!creds) throw notFound();
-  const json = serializeCredentialAccount(creds.account, creds, app.config);
-  const hide = settings.hide_collections === true;
-  return {
-    ...json,
-    hide_collections: hide,
-    source: { ...json.source, hide_collections: hide, fediverse_sharing: creds.account.account.federating === 1 },
-  };
+  return serializeCredentialAccount(creds.account, creds, app.config);
 }
 
 export function profileMediaUrls(config: Pick<Config, "url">): MediaUrls {

@@ -99,8 +99,11 @@ export function mount(routes: Hono, app: WeftApp): void {
 
   const graph = (list: typeof followersOf) => async (c: Context) => {
     const id = pathId(c);
-    if (!(await loadAccounts(ctx, [id])).length) throw notFound();
+    const [view] = await loadAccounts(ctx, [id]);
+    if (!view) throw notFound();
     const viewer = viewerOf(c);
+    // Hidden collections are shown to their owner only; everyone else gets an empty list.
+    if (view.hideCollections && viewer !== id) return c.json([]);
     // An account that blocks the viewer shows them nobody, as on Mastodon.
     if (viewer && viewer !== id) {
       const [rel] = await loadRelationships(ctx, viewer, [id]);
