@@ -19,6 +19,11 @@ export interface Config {
   secretKeyBase: string | null;
   /** Multiplies every API rate limit (api/rate-limit.ts); 0 turns rate limiting off. */
   rateLimitScale: number;
+  /**
+   * Mastodon's secure mode: actors' full documents, posts and collections only to signed requests
+   * (federation/secure-mode.ts). Off by default, as on Mastodon.
+   */
+  authorizedFetch: boolean;
 }
 
 const bool = z
@@ -40,6 +45,7 @@ const schema = z.object({
   WEFT_ROLE: z.enum(["all", "web", "worker"]).default("all"),
   WEFT_SECRET: z.string().optional(),
   WEFT_RATE_LIMIT_SCALE: z.coerce.number().min(0).default(1),
+  WEFT_AUTHORIZED_FETCH: bool,
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -77,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: e.WEFT_ROLE,
     secretKeyBase: e.WEFT_SECRET ?? null,
     rateLimitScale: e.WEFT_RATE_LIMIT_SCALE,
+    authorizedFetch: e.WEFT_AUTHORIZED_FETCH,
   };
 }
 

@@ -5,6 +5,7 @@ import type { Ctx } from "../domain/context.ts";
 import { findLocalActor } from "../domain/local-actor.ts";
 import { paths } from "../domain/uris.ts";
 import { localKeyPairs } from "./keys.ts";
+import { servesWholeActor } from "./secure-mode.ts";
 import { toInstant } from "./temporal.ts";
 
 /**
@@ -22,7 +23,7 @@ export function registerActor(federation: Federation<Ctx>): void {
           deleted: toInstant(found.account.deleted_at),
         });
       }
-      return buildLocalActor(fctx, found.account);
+      return buildLocalActor(fctx, found.account, { keysOnly: !(await servesWholeActor(fctx)) });
     })
     .setKeyPairsDispatcher(async (fctx, identifier) => {
       // Deleted accounts keep their keys: the Delete that tells other servers must be signed.
@@ -37,11 +38,31 @@ export function registerActor(federation: Federation<Ctx>): void {
     });
 }
 
-/** The ActivityStreams actor for a local account; also the object of Update(Person). */
-export async function buildLocalActor(fctx: Context<Ctx>, account: Account): Promise<Person | Service> {
+/**
+ * The ActivityStreams actor for a local account; also the object of Update(Person). `keysOnly`
+ * is what secure mode serves to unsigned requests, as Mastodon does: enough to verify the
+ * account's signatures and deliver to it, nothing of its profile.
+ */
+export async function buildLocalActor(
+  fctx: Context<Ctx>,
+  account: Account,
+  options: { keysOnly?: boolean } = {},
+): Promise<Person | Service> {
   const username = account.username;
   const base = fctx.data.config.url;
   const keys = await fctx.getActorKeyPairs(username);
+  const Type = account.bot === 1 ? Service : Person;
+  if (options.keysOnly) {
+    return new Type({
+      id: fctx.getActorUri(username),
+      preferredUsername: username,
+      url: new URL(paths.profile(username), base),
+      inbox: fctx.getInboxUri(username),
+      endpoints: new Endpoints({ sharedInbox: fctx.getInboxUri() }),
+      publicKey: keys[0]?.cryptographicKey ?? null,
+      assertionMethods: keys.map((k) => k.multikey),
+    });
+  }
   const values = {
     id: fctx.getActorUri(username),
     preferredUsername: username,
@@ -64,7 +85,7 @@ export async function buildLocalActor(fctx: Context<Ctx>, account: Account): Pro
     publicKey: keys[0]?.cryptographicKey ?? null,
     assertionMethods: keys.map((k) => k.multikey),
   };
-  return account.bot === 1 ? new Service(values) : new Person(values);
+  return new Type(values);
 }
 
 interface StoredField {

@@ -5,6 +5,7 @@ import { followersPage, followingPage, remoteFollowers } from "../domain/follows
 import { findLocalActor } from "../domain/local-actor.ts";
 import { paths } from "../domain/uris.ts";
 import { recentActivities } from "./objects.ts";
+import { signedIfSecure } from "./secure-mode.ts";
 
 type Path = `${string}{identifier}${string}`;
 const at = (p: string) => p as Path;
@@ -22,6 +23,7 @@ async function activeAccount(ctx: Ctx, identifier: string) {
  * keeps up to date. The followers dispatcher doubles as the fan-out list: with no cursor
  * Fedify asks for every recipient, and gets the remote followers with their shared inboxes so
  * sendActivity(..., "followers", { preferSharedInbox: true }) posts once per server.
+ * In secure mode all of them answer only signed requests (secure-mode.ts).
  */
 export function registerCollections(federation: Federation<Ctx>): void {
   federation
@@ -41,7 +43,8 @@ export function registerCollections(federation: Federation<Ctx>): void {
       return { items: page.uris.map((u) => ({ id: new URL(u), inboxId: null })), nextCursor: page.next };
     })
     .setCounter(async (fctx, identifier) => (await activeAccount(fctx.data, identifier))?.followers_count ?? null)
-    .setFirstCursor(async (fctx, identifier) => ((await activeAccount(fctx.data, identifier)) ? TOP : null));
+    .setFirstCursor(async (fctx, identifier) => ((await activeAccount(fctx.data, identifier)) ? TOP : null))
+    .authorize(signedIfSecure);
 
   federation
     .setFollowingDispatcher(at(paths.following("{identifier}")), async (fctx, identifier, cursor) => {
@@ -51,7 +54,8 @@ export function registerCollections(federation: Federation<Ctx>): void {
       return { items: page.uris.map((u) => new URL(u)), nextCursor: page.next };
     })
     .setCounter(async (fctx, identifier) => (await activeAccount(fctx.data, identifier))?.following_count ?? null)
-    .setFirstCursor(firstCursor);
+    .setFirstCursor(firstCursor)
+    .authorize(signedIfSecure);
 
   // The newest public Creates and Announces (objects.ts); older ones are reached post by post.
   federation
@@ -59,7 +63,8 @@ export function registerCollections(federation: Federation<Ctx>): void {
       const account = await activeAccount(fctx.data, identifier);
       return account ? { items: await recentActivities(fctx.data, account) } : null;
     })
-    .setCounter(async (fctx, identifier) => (await activeAccount(fctx.data, identifier))?.statuses_count ?? null);
+    .setCounter(async (fctx, identifier) => (await activeAccount(fctx.data, identifier))?.statuses_count ?? null)
+    .authorize(signedIfSecure);
 
   // Pinned posts are not stored yet: an empty, but real, collection.
   federation
@@ -67,7 +72,8 @@ export function registerCollections(federation: Federation<Ctx>): void {
       const account = await activeAccount(fctx.data, identifier);
       return account ? { items: [] } : null;
     })
-    .setCounter(async (fctx, identifier) => ((await activeAccount(fctx.data, identifier)) ? 0 : null));
+    .setCounter(async (fctx, identifier) => ((await activeAccount(fctx.data, identifier)) ? 0 : null))
+    .authorize(signedIfSecure);
 }
 
 async function firstCursor(fctx: RequestContext<Ctx>, identifier: string): Promise<string | null> {

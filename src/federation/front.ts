@@ -46,8 +46,17 @@ export async function handleFederationRequest(
     onNotAcceptable: fallback,
   });
   if (url.pathname === "/.well-known/webfinger") return canonicalWebFinger(deps.ctx, response);
-  if (request.method === "GET" && response.status === 200 && url.pathname.includes("/statuses/")) return goneIfTombstone(response);
-  return response;
+  const served =
+    request.method === "GET" && response.status === 200 && url.pathname.includes("/statuses/") ? await goneIfTombstone(response) : response;
+  return deps.ctx.config.authorizedFetch && url.pathname.startsWith(paths.actor("")) ? varyBySignature(served) : served;
+}
+
+/** In secure mode the same URL answers differently to signed requests; caches must know. */
+function varyBySignature(response: Response): Response {
+  if (!/activity\+json|ld\+json/.test(response.headers.get("content-type") ?? "") && response.status !== 401) return response;
+  const headers = new Headers(response.headers);
+  headers.set("Vary", [headers.get("Vary"), "Signature"].filter(Boolean).join(", "));
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /**

@@ -9,6 +9,7 @@ import { canView } from "../domain/visibility.ts";
 import { mediaExtras, toNote, withMediaExtras } from "./mappers/note.ts";
 import { instanceDocumentLoader } from "./instance-actor.ts";
 import { instant } from "./mappers/time.ts";
+import { signedIfSecure } from "./secure-mode.ts";
 import { buildAnnounce, buildCreate } from "./outbox-statuses.ts";
 
 type Values = Record<"username" | "id", string>;
@@ -18,39 +19,43 @@ const activityPath = `${statusPath}/activity` as "/users/{username}/statuses/{id
 /*
  * Every local status is an ActivityStreams document at its URI (/users/{username}/statuses/{id}),
  * and its Create (or, for a boost, its Announce) at …/activity. Public and unlisted posts to
- * anyone; private and direct ones only to a signed request from an actor who may see them, and to
- * anyone else they do not exist (404, not 401: their existence is private too). A deleted post
+ * anyone (in secure mode, anyone who signs the request); private and direct ones only to a signed
+ * request from an actor who may see them, and to anyone else they do not exist (404, not 401:
+ * their existence is private too). A deleted post
  * is a Tombstone. Asked for as HTML, Fedify hands the request on to the public pages.
  *
  * Fedify keys object dispatchers by class, so the posts are registered for the base Object type
  * (one path serves Notes, Questions and Tombstones alike) and their activities for Activity.
  */
 export function registerStatusObjects(federation: Federation<Ctx>): void {
-  federation.setObjectDispatcher(APObject, statusPath, async (fctx, values: Values) => {
-    const found = await findLocalStatus(fctx.data, values);
-    if (!found || found.status.reblog_of_id) return null;
-    if (found.status.deleted_at) {
-      return new Tombstone({ id: new URL(found.status.uri), deleted: instant(found.status.deleted_at) });
-    }
-    if (!(await mayRead(fctx, found.status))) return null;
-    const [view] = await loadStatuses(fctx.data, [found.status.id], null);
-    if (!view) return null;
-    return withMediaExtras(toNote(fctx.data.config, view), mediaExtras(fctx.data.config, view));
-  });
+  federation.setObjectDispatcher(APObject, statusPath, dispatchStatus).authorize(signedIfSecure);
+  federation.setObjectDispatcher(Activity, activityPath, dispatchStatusActivity).authorize(signedIfSecure);
+}
 
-  federation.setObjectDispatcher(Activity, activityPath, async (fctx, values: Values) => {
-    const found = await findLocalStatus(fctx.data, values);
-    if (!found || found.status.deleted_at || !(await mayRead(fctx, found.status))) return null;
-    const ctx = fctx.data;
-    if (found.status.reblog_of_id) {
-      const original = await ctx.db.selectFrom("statuses").selectAll().where("id", "=", found.status.reblog_of_id).executeTakeFirst();
-      if (!original || original.deleted_at) return null;
-      const originalAuthor = await ctx.db.selectFrom("accounts").selectAll().where("id", "=", original.account_id).executeTakeFirst();
-      return originalAuthor ? buildAnnounce(found.author, found.status, original, originalAuthor) : null;
-    }
-    const [view] = await loadStatuses(ctx, [found.status.id], null);
-    return view ? buildCreate(ctx.config, view) : null;
-  });
+async function dispatchStatus(fctx: RequestContext<Ctx>, values: Values): Promise<APObject | null> {
+  const found = await findLocalStatus(fctx.data, values);
+  if (!found || found.status.reblog_of_id) return null;
+  if (found.status.deleted_at) {
+    return new Tombstone({ id: new URL(found.status.uri), deleted: instant(found.status.deleted_at) });
+  }
+  if (!(await mayRead(fctx, found.status))) return null;
+  const [view] = await loadStatuses(fctx.data, [found.status.id], null);
+  if (!view) return null;
+  return withMediaExtras(toNote(fctx.data.config, view), mediaExtras(fctx.data.config, view));
+}
+
+async function dispatchStatusActivity(fctx: RequestContext<Ctx>, values: Values): Promise<Activity | null> {
+  const found = await findLocalStatus(fctx.data, values);
+  if (!found || found.status.deleted_at || !(await mayRead(fctx, found.status))) return null;
+  const ctx = fctx.data;
+  if (found.status.reblog_of_id) {
+    const original = await ctx.db.selectFrom("statuses").selectAll().where("id", "=", found.status.reblog_of_id).executeTakeFirst();
+    if (!original || original.deleted_at) return null;
+    const originalAuthor = await ctx.db.selectFrom("accounts").selectAll().where("id", "=", original.account_id).executeTakeFirst();
+    return originalAuthor ? buildAnnounce(found.author, found.status, original, originalAuthor) : null;
+  }
+  const [view] = await loadStatuses(ctx, [found.status.id], null);
+  return view ? buildCreate(ctx.config, view) : null;
 }
 
 /**
