@@ -53,6 +53,11 @@ export interface MastodonAccount {
   emojis: MastodonCustomEmoji[];
   roles: MastodonAccountRole[];
   fields: MastodonField[];
+  /**
+   * Weft's extension: whether the account is seen beyond this server (a local account with its
+   * fediverse sharing switch on; always true for remote ones), so apps can show a fediverse badge.
+   */
+  fediverse_sharing: boolean;
 }
 
 export interface MastodonCredentialAccount extends MastodonAccount {
@@ -140,6 +145,7 @@ export function serializeAccount(view: AccountView, config: Pick<Config, "url">)
     emojis: serializeEmojis(a.emojis),
     roles: view.admin ? [{ id: ADMIN_ROLE.id, name: ADMIN_ROLE.name, color: ADMIN_ROLE.color }] : [],
     fields: fields(view, false, config),
+    fediverse_sharing: local ? a.federating === 1 : true,
   };
 }
 
