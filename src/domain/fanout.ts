@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { sql, type Expression, type SqlBool } from "kysely";
+import type { Tx } from "../db/index.ts";
 import type { Ctx } from "./context.ts";
 import { notify } from "./notifications.ts";
 import { inTx } from "./tx.ts";
@@ -17,6 +18,9 @@ export async function fanOutStatus(ctx: Ctx, statusId: string): Promise<number> 
     ? await ctx.db.selectFrom("statuses").selectAll().where("id", "=", status.reblog_of_id).executeTakeFirst()
     : null;
   if (status.reblog_of_id && (!original || original.deleted_at)) return 0;
+  const authors = [status.account_id, ...(original ? [original.account_id] : [])];
+  const domains = await ctx.db.selectFrom("accounts").select("domain").where("id", "in", authors).where("domain", "is not", null).execute();
+  const homeRules = (recipient: string) => passesHomeRules(recipient, status.account_id, domains.map((d) => d.domain!.toLowerCase()));
 
   return inTx(ctx, async (tx, emit) => {
     const now = new Date().toISOString();
@@ -31,7 +35,8 @@ export async function fanOutStatus(ctx: Ctx, statusId: string): Promise<number> 
           sql<string>`${status.account_id}`.as("author_id"),
           sql<string>`${now}`.as("created_at"),
         ])
-        .where("mentions.status_id", "=", status.id);
+        .where("mentions.status_id", "=", status.id)
+        .where(homeRules("mentions.account_id"));
     } else {
       let q = tx
         .selectFrom("follows")
@@ -45,7 +50,8 @@ export async function fanOutStatus(ctx: Ctx, statusId: string): Promise<number> 
         .where("follows.target_account_id", "=", status.account_id)
         .where((eb) =>
           eb.not(eb.exists(eb.selectFrom("mutes").select(sql`1`.as("x")).whereRef("mutes.account_id", "=", "follows.account_id").where("mutes.target_account_id", "=", status.account_id))),
-        );
+        )
+        .where(homeRules("follows.account_id"));
       if (original) {
         q = q
           .where("follows.show_reblogs", "=", 1)
@@ -78,6 +84,7 @@ export async function fanOutStatus(ctx: Ctx, statusId: string): Promise<number> 
       .onConflict((oc) => oc.doNothing())
       .returning("account_id")
       .execute();
+    if (!original && status.visibility === "public") inserted.push(...(await fanOutToTagFollowers(tx, status, homeRules("users.account_id"), now)));
     for (const r of inserted) emit({ type: "home.inserted", accountId: r.account_id, statusId: status.id });
 
     if (!original && status.visibility !== "direct" && (!status.in_reply_to_account_id || status.in_reply_to_account_id === status.account_id)) {
@@ -94,6 +101,92 @@ export async function fanOutStatus(ctx: Ctx, statusId: string): Promise<number> 
     }
     return inserted.length;
   });
+}
+
+/**
+ * What every home feed entry must pass (Mastodon's FeedManager#filter_from_home): the author is
+ * in none of the recipient's exclusive lists, and no author involved (the booster and the
+ * boosted) is on a server the recipient blocks. timelines.ts applies the same rules on read.
+ */
+function passesHomeRules(recipient: string, authorId: string, domains: string[]): Expression<SqlBool> {
+  const who = sql.ref(recipient);
+  const exclusive = sql<SqlBool>`NOT EXISTS (SELECT 1 FROM list_accounts la INNER JOIN lists l ON l.id = la.list_id
+    WHERE l.account_id = ${who} AND l.exclusive = 1 AND la.account_id = ${authorId})`;
+  if (!domains.length) return exclusive;
+  return sql<SqlBool>`${exclusive} AND NOT EXISTS (SELECT 1 FROM domain_blocks db
+    WHERE db.account_id = ${who} AND db.domain IN (${sql.join(domains)}))`;
+}
+
+/**
+ * A public post enters the home feeds of local accounts following any of its hashtags, once
+ * each however many of its tags they follow; not the author's, nor those of people who block
+ * or mute its author or someone it mentions, or whom its author blocks (Mastodon's
+ * filter_from_tags). Returns the feeds it entered, leaving out those it was already in.
+ */
+async function fanOutToTagFollowers(
+  tx: Tx,
+  status: { id: string; account_id: string },
+  homeRules: Expression<SqlBool>,
+  now: string,
+): Promise<Array<{ account_id: string }>> {
+  const mentioned = tx.selectFrom("mentions").select("mentions.account_id").where("mentions.status_id", "=", status.id);
+  const followers = tx
+    .selectFrom("users")
+    .select([
+      "users.account_id as account_id",
+      sql<string>`${status.id}`.as("status_id"),
+      sql<string>`${status.account_id}`.as("author_id"),
+      sql<string>`${now}`.as("created_at"),
+    ])
+    // IN (…) takes each follower once, however many of the post's tags they follow.
+    .where("users.account_id", "in", (eb) =>
+      eb
+        .selectFrom("tag_follows")
+        .innerJoin("status_tags", "status_tags.tag_id", "tag_follows.tag_id")
+        .select("tag_follows.account_id")
+        .where("status_tags.status_id", "=", status.id),
+    )
+    .where("users.account_id", "!=", status.account_id)
+    .where((eb) =>
+      eb.and([
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("blocks")
+              .select(sql`1`.as("x"))
+              .whereRef("blocks.account_id", "=", "users.account_id")
+              .where((b) => b.or([b("blocks.target_account_id", "=", status.account_id), b("blocks.target_account_id", "in", mentioned)])),
+          ),
+        ),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("mutes")
+              .select(sql`1`.as("x"))
+              .whereRef("mutes.account_id", "=", "users.account_id")
+              .where((m) => m.or([m("mutes.target_account_id", "=", status.account_id), m("mutes.target_account_id", "in", mentioned)]))
+              .where((m) => m.or([m("mutes.expires_at", "is", null), m("mutes.expires_at", ">", now)])),
+          ),
+        ),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("blocks as by_author")
+              .select(sql`1`.as("x"))
+              .where("by_author.account_id", "=", status.account_id)
+              .whereRef("by_author.target_account_id", "=", "users.account_id"),
+          ),
+        ),
+      ]),
+    )
+    .where(homeRules);
+  return tx
+    .insertInto("home_feed")
+    .columns(["account_id", "status_id", "author_id", "created_at"])
+    .expression(followers)
+    .onConflict((oc) => oc.doNothing())
+    .returning("account_id")
+    .execute();
 }
 
 /** After an unfollow, the former followee's posts leave the follower's home feed. */

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { Ctx } from "./context.ts";
 import { applyPage, pageResult, type Page } from "./pagination.ts";
@@ -9,14 +9,47 @@ import { canView } from "./visibility.ts";
 /**
  * Timelines return status ids in display order; hydrate.ts turns them into views.
  * The home timeline is materialised (home_feed), so reading it is one indexed range scan.
+ * Fan-out already applies the home rules; they are checked again here because exclusive lists
+ * and domain blocks can change after a post entered the feed.
  */
 export async function homeTimeline(ctx: Ctx, accountId: string, page: Page): Promise<string[]> {
   const q = applyPage(
-    ctx.db.selectFrom("home_feed").select("home_feed.status_id").where("home_feed.account_id", "=", accountId),
+    ctx.db
+      .selectFrom("home_feed")
+      .select("home_feed.status_id")
+      .where("home_feed.account_id", "=", accountId)
+      .where((eb) =>
+        eb.and([
+          // Members of an exclusive list are read in that list, not at home.
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("list_accounts")
+                .innerJoin("lists", "lists.id", "list_accounts.list_id")
+                .select(sql`1`.as("x"))
+                .where("lists.account_id", "=", accountId)
+                .where("lists.exclusive", "=", 1)
+                .whereRef("list_accounts.account_id", "=", "home_feed.author_id"),
+            ),
+          ),
+          eb.not(onBlockedDomain(accountId, sql.ref("home_feed.author_id"))),
+          // A boost of a post from a blocked server is as unwelcome as the post.
+          eb.not(
+            onBlockedDomain(accountId, sql`(SELECT boosted.account_id FROM statuses boost
+              INNER JOIN statuses boosted ON boosted.id = boost.reblog_of_id WHERE boost.id = home_feed.status_id)`),
+          ),
+        ]),
+      ),
     "home_feed.status_id",
     page,
   );
   return pageResult(await q.execute(), page).map((r) => r.status_id);
+}
+
+/** Whether the account is on a server `viewerId` blocks (domain blocks are stored lower-cased). */
+function onBlockedDomain(viewerId: string, accountId: Expression<string | null>): Expression<SqlBool> {
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM accounts INNER JOIN domain_blocks ON domain_blocks.domain = lower(accounts.domain)
+    WHERE domain_blocks.account_id = ${viewerId} AND accounts.id = ${accountId})`;
 }
 
 export interface PublicTimelineOptions {
@@ -101,6 +134,7 @@ function notBlockedOrMuted(eb: ExpressionBuilder<Database, "statuses">, viewerId
   return eb.and([
     eb.not(eb.exists(eb.selectFrom("blocks").select(sql`1`.as("x")).where("blocks.account_id", "=", viewerId).whereRef("blocks.target_account_id", "=", "statuses.account_id"))),
     eb.not(eb.exists(eb.selectFrom("mutes").select(sql`1`.as("x")).where("mutes.account_id", "=", viewerId).whereRef("mutes.target_account_id", "=", "statuses.account_id"))),
+    eb.not(onBlockedDomain(viewerId, sql.ref("statuses.account_id"))),
   ]);
 }
 
