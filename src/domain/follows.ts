@@ -159,6 +159,35 @@ export async function removeFromFollowers(ctx: Ctx, accountId: string, followerI
   return relationship(ctx, accountId, followerId);
 }
 
+/**
+ * Ends every follow and follow request between two accounts, both ways, in the caller's
+ * transaction: what a block does. With `tell`, remote accounts hear it as they would from
+ * Mastodon: Undo(Follow) for a local account's follow of them, Reject(Follow) for theirs of a
+ * local account. Without, nothing is sent (the remote side is the one who blocked).
+ */
+export async function severFollows(tx: Tx, a: string, b: string, options: { tell: boolean }): Promise<void> {
+  const rows = await tx.selectFrom("accounts").select(["id", "uri", "domain", "deleted_at"]).where("id", "in", [a, b]).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const [from, to] of [[a, b], [b, a]]) {
+    const follow = await endFollow(tx, from, to);
+    const request = await tx
+      .deleteFrom("follow_requests")
+      .where("account_id", "=", from)
+      .where("target_account_id", "=", to)
+      .returningAll()
+      .executeTakeFirst();
+    const ended = follow ?? request;
+    const follower = byId.get(from);
+    const target = byId.get(to);
+    if (!options.tell || !ended || !follower || !target) continue;
+    if (follower.domain === null && target.domain !== null && target.deleted_at === null) {
+      await deliver(tx, { type: "UndoFollow", accountId: from, targetAccountId: to, uri: ended.uri ?? `${follower.uri}#follows/${ended.id}` });
+    } else if (follower.domain !== null && target.domain === null) {
+      await deliver(tx, { type: "RejectFollow", accountId: to, followerId: from, followUri: ended.uri });
+    }
+  }
+}
+
 export interface FollowRequestPage {
   accountIds: string[];
   /** pass as `before` to get the next (older) page */

@@ -19,7 +19,8 @@ export interface NewNotification {
 
 /**
  * Records a notification for a local account, unless it is about the account's own action,
- * the recipient blocks the sender or has muted them with notifications hidden.
+ * the recipient blocks the sender (or the sender, a remote account that sent a Block, blocks the
+ * recipient) or has muted them with notifications hidden.
  * Returns the id, or null when nothing was recorded.
  */
 export async function notify(
@@ -39,6 +40,13 @@ export async function notify(
     .select(sql<number>`1`.as("x"))
     .where("account_id", "=", n.accountId)
     .where("target_account_id", "=", n.fromAccountId)
+    .union(
+      db
+        .selectFrom("blocks")
+        .select(sql<number>`1`.as("x"))
+        .where("account_id", "=", n.fromAccountId)
+        .where("target_account_id", "=", n.accountId),
+    )
     .union(
       db
         .selectFrom("mutes")

@@ -1,5 +1,5 @@
 import type { Context } from "@fedify/fedify";
-import { Accept, Delete, Follow, PUBLIC_COLLECTION, Reject, Undo, Update, type Recipient } from "@fedify/vocab";
+import { Accept, Block, Delete, Follow, PUBLIC_COLLECTION, Reject, Undo, Update, type Recipient } from "@fedify/vocab";
 import type { Account } from "../domain/accounts.ts";
 import type { Ctx } from "../domain/context.ts";
 import { newId } from "../domain/ids.ts";
@@ -12,8 +12,8 @@ import { deliverStatusActivity } from "./outbox-statuses.ts";
 /**
  * Runs a "deliver" job: turns the domain description of an outbound activity into
  * ActivityStreams and hands it to Fedify, whose own queue signs, sends and retries per inbox.
- * Follow, Accept, Reject and Undo go to the one actor's personal inbox; profile updates fan
- * out to followers, once per server through shared inboxes.
+ * Follow, Accept, Reject, Block and their Undos go to the one actor's personal inbox; profile
+ * updates fan out to followers, once per server through shared inboxes.
  */
 export async function handleDeliverJob(app: FederationHandle, activity: OutboundActivity): Promise<void> {
   const fctx = federationContext(app);
@@ -61,6 +61,18 @@ export async function handleDeliverJob(app: FederationHandle, activity: Outbound
       await fctx.sendActivity({ identifier: me.username }, "followers", update, { preferSharedInbox: true });
       return;
     }
+    case "Block":
+    case "UndoBlock": {
+      const [me, target] = await accounts(app, activity.accountId, activity.targetAccountId);
+      if (!sendable(app, activity, me, target)) return;
+      const block = new Block({ id: new URL(activity.uri), actor: new URL(me.uri), object: new URL(target.uri) });
+      const sent =
+        activity.type === "Block"
+          ? block
+          : new Undo({ id: new URL(`${activity.uri}/undo`), actor: new URL(me.uri), object: block });
+      await fctx.sendActivity({ identifier: me.username }, recipient(target), sent);
+      return;
+    }
     case "DeleteActor": {
       const [me] = await accounts(app, activity.accountId);
       if (!me || me.domain !== null || activity.inboxes.length === 0) return;
@@ -89,7 +101,7 @@ async function accounts(app: FederationHandle, ...ids: string[]): Promise<Accoun
   return ids.map((id) => rows.find((r) => r.id === id)!);
 }
 
-/** A follow-family delivery goes from a live, federating local account to a remote one. */
+/** A follow- or block-family delivery goes from a live, federating local account to a remote one. */
 function sendable(app: FederationHandle, activity: OutboundActivity, me: Account | undefined, them: Account | undefined): boolean {
   const ok =
     !!me && !!them && me.domain === null && !me.deleted_at && !!me.federating && them.domain !== null && !!them.inbox_url;

@@ -36,7 +36,10 @@ export type OutboundActivity =
   | { type: "Vote"; accountId: string; pollId: string; voteIds: string[] }
   | { type: "UpdatePoll"; statusId: string }
   | { type: "UpdateActor"; accountId: string }
-  | { type: "DeleteActor"; accountId: string; uri: string; inboxes: string[] };
+  | { type: "DeleteActor"; accountId: string; uri: string; inboxes: string[] }
+  /** `uri` is the Block's id, kept on the blocks row so the Undo names the same Block */
+  | { type: "Block"; accountId: string; targetAccountId: string; uri: string }
+  | { type: "UndoBlock"; accountId: string; targetAccountId: string; uri: string };
 
 export async function enqueueJob(db: Db | Tx, job: WeftJob, runAt: Date = new Date()): Promise<void> {
   await db

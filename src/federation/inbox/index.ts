@@ -1,11 +1,12 @@
 import type { Federation } from "@fedify/fedify";
-import { Accept, Announce, Create, Delete, EmojiReact, Follow, isActor, Like, Reject, Undo, Update } from "@fedify/vocab";
+import { Accept, Announce, Block, Create, Delete, EmojiReact, Follow, isActor, Like, Reject, Undo, Update } from "@fedify/vocab";
 import type { Ctx } from "../../domain/context.ts";
 import { paths } from "../../domain/uris.ts";
 import { carriedObject } from "../gate.ts";
 import { instanceSigner } from "../instance-actor.ts";
 import { onAccept } from "./accept.ts";
 import { onAnnounce } from "./announce.ts";
+import { onBlock } from "./block.ts";
 import { onCreate } from "./create.ts";
 import { onDeleteStatus } from "./delete.ts";
 import { onLike } from "./like.ts";
@@ -35,6 +36,7 @@ export function registerInbox(federation: Federation<Ctx>): void {
     // already fetch as their owner.
     .setSharedKeyDispatcher((fctx) => instanceSigner(fctx.data))
     .on(Follow, onFollow)
+    .on(Block, onBlock)
     .on(Accept, onAccept)
     .on(Reject, onReject)
     .on(Undo, onUndo)

@@ -4,6 +4,7 @@ import { receiveUnfollow } from "../../domain/follows.ts";
 import { findLocalActor } from "../../domain/local-actor.ts";
 import { admit, carriedObject, refuse, sameOrigin, type InboxCtx } from "../gate.ts";
 import { undoAnnounce } from "./announce.ts";
+import { undoBlock } from "./block.ts";
 import { undoLike } from "./like.ts";
 
 /** What an Undo handler gets: the undone activity as carried (if embedded) and its id. */
@@ -31,6 +32,7 @@ export const undoHandlers: Record<string, UndoHandler> = {
   Like: undoLike,
   EmojiReact: undoLike,
   Announce: undoAnnounce,
+  Block: undoBlock,
 };
 
 export async function onUndo(ictx: InboxCtx, undo: Undo): Promise<void> {
