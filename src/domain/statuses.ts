@@ -337,7 +337,7 @@ export async function deleteStatus(ctx: Ctx, statusId: string, byAccountId: stri
     await tx.updateTable("statuses").set({ deleted_at: now }).where("id", "=", statusId).execute();
     const reblogs = await tx
       .selectFrom("statuses")
-      .select(["id", "account_id"])
+      .select(["id", "account_id", "visibility", "local"])
       .where("reblog_of_id", "=", statusId)
       .where("deleted_at", "is", null)
       .execute();
@@ -379,13 +379,10 @@ export async function deleteStatus(ctx: Ctx, statusId: string, byAccountId: stri
         : ({ type: "DeleteStatus", statusId } as const);
       await enqueueJob(tx, { kind: "deliver", activity });
     }
-    emit({
-      type: "status.deleted",
-      statusId,
-      accountId: status.account_id,
-      visibility: status.visibility,
-      local: status.local === 1,
-    });
+    // The boosts went with it: each is a deletion of its own for whoever had it.
+    for (const gone of [status, ...reblogs]) {
+      emit({ type: "status.deleted", statusId: gone.id, accountId: gone.account_id, visibility: gone.visibility, local: gone.local === 1 });
+    }
     return { ...status, deleted_at: now };
   });
 }

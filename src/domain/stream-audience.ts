@@ -212,33 +212,6 @@ export async function followersAmong(ctx: Ctx, authorId: string, accountIds: rea
   return rows.map((r) => r.account_id);
 }
 
-/**
- * Boosts of `statusId` that `accountIds` may have in their feeds (they made the boost or follow
- * its booster): their ids go away with the original.
- */
-export async function boostsSeenBy(
-  ctx: Ctx,
-  statusId: string,
-  accountIds: readonly string[],
-): Promise<Array<{ boostId: string; accountId: string }>> {
-  return chunked(accountIds, (chunk) =>
-    ctx.db
-      .selectFrom("statuses")
-      .innerJoin("follows", "follows.target_account_id", "statuses.account_id")
-      .select(["statuses.id as boostId", "follows.account_id as accountId"])
-      .where("statuses.reblog_of_id", "=", statusId)
-      .where("follows.account_id", "in", chunk)
-      .union(
-        ctx.db
-          .selectFrom("statuses")
-          .select(["statuses.id as boostId", "statuses.account_id as accountId"])
-          .where("statuses.reblog_of_id", "=", statusId)
-          .where("statuses.account_id", "in", chunk),
-      )
-      .execute(),
-  );
-}
-
 /** Of `accountIds`, those with any keyword filter at all (most have none: they skip filter matching). */
 export async function accountsWithFilters(ctx: Ctx, accountIds: readonly string[]): Promise<Set<string>> {
   const rows = await chunked(accountIds, (chunk) =>

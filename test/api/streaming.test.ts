@@ -150,6 +150,17 @@ test("sends delete with the bare id after deletion", async () => {
   await user.next((x) => x.event === "delete" && x.payload === id, "delete on bob's user stream");
 });
 
+test("deleting a post takes its boosts off the streams of the boosters' followers", async () => {
+  const gina = await makeUser(server, "gina");
+  assert.equal((await gina.call("POST", `/api/v1/accounts/${carol.account.id}/follow`)).status, 200);
+  const s = await socket(gina, "?stream=user");
+  const { id } = await post(alice, "boost-worthy");
+  const boost = (await (await carol.call("POST", `/api/v1/statuses/${id}/reblog`)).json()) as { id: string };
+  await s.next((m) => m.event === "update" && payloadOf(m).id === boost.id, "carol's boost in gina's home");
+  assert.equal((await alice.call("DELETE", `/api/v1/statuses/${id}`)).status, 200);
+  await s.next((m) => m.event === "delete" && m.payload === boost.id, "delete of the boost on gina's user stream");
+});
+
 test("a followers-only post reaches a follower but never a stranger's socket or the public stream", async () => {
   const follower = await socket(bob, "?stream=user");
   const stranger = await socket(carol, "?stream=user");

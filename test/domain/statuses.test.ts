@@ -6,6 +6,7 @@ import { createLocalAccount } from "../../src/domain/accounts.ts";
 import { createLocalStatus, deleteStatus, ingestRemoteStatus, type RemoteStatusData } from "../../src/domain/statuses.ts";
 import { editLocalStatus, updateRemoteStatus } from "../../src/domain/status-edits.ts";
 import { fanOutStatus } from "../../src/domain/fanout.ts";
+import { reblog } from "../../src/domain/reblogs.ts";
 import { homeTimeline, publicTimeline, statusContext } from "../../src/domain/timelines.ts";
 import { DomainError } from "../../src/domain/errors.ts";
 
@@ -127,5 +128,19 @@ describe(`statuses (${testDialect()})`, () => {
     const row = await ctx.db.selectFrom("statuses").select("deleted_at").where("id", "=", s.id).executeTakeFirstOrThrow();
     assert.ok(row.deleted_at);
     assert.ok((await jobs(ctx)).some((j) => j.kind === "deliver" && (j.activity as { type: string; statusId: string }).type === "DeleteStatus"));
+  });
+
+  it("deleting a post tells live listeners of each boost that went with it", async () => {
+    const jan = await createLocalAccount(ctx, { username: "jan" });
+    const kai = await createLocalAccount(ctx, { username: "kai" });
+    const s = await createLocalStatus(ctx, { accountId: jan.id, text: "boost me" });
+    const boost = await reblog(ctx, kai.id, s.id, { visibility: "unlisted" });
+    ctx.emitted.length = 0;
+    await deleteStatus(ctx, s.id, jan.id);
+    const deleted = ctx.emitted.filter((e) => (e as { type: string }).type === "status.deleted");
+    assert.deepEqual(deleted, [
+      { type: "status.deleted", statusId: s.id, accountId: jan.id, visibility: "public", local: true },
+      { type: "status.deleted", statusId: boost.id, accountId: kai.id, visibility: "unlisted", local: true },
+    ]);
   });
 });

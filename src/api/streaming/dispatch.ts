@@ -1,7 +1,6 @@
 import type { DomainEvent } from "../../domain/events.ts";
 import type { FilterContext } from "../../domain/filters.ts";
 import {
-  boostsSeenBy,
   followersAmong,
   homeHolders,
   listsReached,
@@ -182,17 +181,13 @@ async function deleted(hub: StreamHub, statusId: string, authorId: string, visib
   }
   const lists = hub.subjectsOf("list");
   if (lists.length) subs.push(...collect(hub, (await listsWithMember(ctx, authorId, lists)).map((id) => `list:${id}`)));
-  const boosts: Array<{ boostId: string; accountId: string }> = [];
   if (users.length) {
     // The feeds the status sat in are already cleared; who could hold it: its author, those
-    // mentioned, and (unless it was direct) the author's followers.
+    // mentioned, and (unless it was direct) the author's followers. Boosts removed with a post
+    // arrive as deletions of their own, so a booster's followers hear of them here too.
     const audience = new Set([authorId, ...(facts?.mentionedIds ?? [])]);
     if (visibility !== "direct") for (const id of await followersAmong(ctx, authorId, users)) audience.add(id);
     subs.push(...collect(hub, [...audience].map((id) => `user:${id}`)));
-    if (!facts?.reblogOfId) boosts.push(...(await boostsSeenBy(ctx, statusId, users)));
   }
   for (const sub of subs) sub.sink.send(sub.channel.streamName, "delete", statusId);
-  for (const { boostId, accountId } of boosts) {
-    for (const sub of hub.subscribers(`user:${accountId}`)) sub.sink.send(sub.channel.streamName, "delete", boostId);
-  }
 }
