@@ -76,6 +76,41 @@ export async function saveAdminSettings(ctx: Ctx, input: AdminSettings): Promise
   return clean;
 }
 
+/** How sign-up works here, as the instance entities announce it and registrations.ts applies it. */
+export interface RegistrationSettings {
+  mode: RegistrationsMode;
+  /** the minimum age to sign up (`min_age`); null when none is asked */
+  minAge: number | null;
+  /** a sign-up waiting for approval must say why (`require_invite_text`) */
+  reasonRequired: boolean;
+  /** shown while sign-up is closed (`closed_registrations_message`, plain text); null when none */
+  closedMessage: string | null;
+}
+
+const REGISTRATION_KEYS = ["registrations_mode", "min_age", "require_invite_text", "closed_registrations_message"];
+
+export async function readRegistrationSettings(ctx: Ctx): Promise<RegistrationSettings> {
+  const rows = await ctx.db.selectFrom("instance_settings").selectAll().where("key", "in", REGISTRATION_KEYS).execute();
+  const values = new Map<string, unknown>();
+  for (const row of rows) {
+    try {
+      values.set(row.key, JSON.parse(row.value));
+    } catch {
+      // unreadable: the default below
+    }
+  }
+  const mode = values.get("registrations_mode");
+  const age = values.get("min_age");
+  const message = values.get("closed_registrations_message");
+  return {
+    // "none" is Mastodon's name for closed, as registrations.ts reads it too.
+    mode: mode === "approval" || mode === "closed" ? mode : mode === "none" ? "closed" : "open",
+    minAge: typeof age === "number" && age > 0 ? age : null,
+    reasonRequired: mode === "approval" && values.get("require_invite_text") === true,
+    closedMessage: typeof message === "string" && message.trim() ? message : null,
+  };
+}
+
 export interface LocalAccountRow {
   id: string;
   username: string;

@@ -104,6 +104,36 @@ describe(`sign-up through POST /api/v1/accounts (${testDialect()})`, () => {
     await server.ctx.db.deleteFrom("instance_settings").where("key", "=", "min_age").execute();
   });
 
+  it("the instance entities announce the sign-up rules: approval, reason, minimum age, closed message", async (t) => {
+    const instance = async () => ({
+      v1: await (await fetch(`${server.url}/api/v1/instance`)).json(),
+      v2: await (await fetch(`${server.url}/api/v2/instance`)).json(),
+    });
+    await setSetting(server, "registrations_mode", "approval");
+    await setSetting(server, "require_invite_text", true);
+    await setSetting(server, "min_age", 16);
+    await setSetting(server, "closed_registrations_message", "Closed for now.\nAsk at https://example.com/invite");
+    let { v1, v2 } = await instance();
+    assertMatchesEntity(v2, "Instance", t);
+    assert.deepEqual(v2.registrations, { enabled: true, approval_required: true, reason_required: true, message: null, min_age: 16, url: null });
+    assert.equal(v1.registrations, true);
+    assert.equal(v1.approval_required, true);
+
+    await setSetting(server, "registrations_mode", "none");
+    ({ v1, v2 } = await instance());
+    assert.equal(v2.registrations.enabled, false, "Mastodon's 'none' is closed");
+    assert.equal(v2.registrations.reason_required, false, "a reason is asked only when approval is");
+    assert.match(v2.registrations.message, /^<p>Closed for now\.<br \/>Ask at <a href="https:\/\/example\.com\/invite"/);
+    assert.equal(v1.registrations, false);
+
+    for (const key of ["require_invite_text", "min_age", "closed_registrations_message"]) {
+      await server.ctx.db.deleteFrom("instance_settings").where("key", "=", key).execute();
+    }
+    await setSetting(server, "registrations_mode", "open");
+    ({ v2 } = await instance());
+    assert.deepEqual(v2.registrations, { enabled: true, approval_required: false, reason_required: false, message: null, min_age: null, url: null });
+  });
+
   it("needs an app token (401) with write:accounts (403)", async () => {
     assert.equal((await register(person("anon"), null)).status, 401);
     const readOnly = await tokenFor(server, null, "read");

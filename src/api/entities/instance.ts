@@ -1,6 +1,8 @@
 import type { Config } from "../../config.ts";
 import type { InstanceFacts } from "../../domain/hydrate.ts";
+import type { RegistrationSettings } from "../../domain/instance-settings.ts";
 import { type MastodonAccount, serializeAccount } from "./account.ts";
+import { bioHtml } from "./format.ts";
 import { instanceThumbnailUrl } from "./images.ts";
 
 /*
@@ -97,7 +99,12 @@ function rules(facts: InstanceFacts): MastodonRule[] {
   return facts.rules.map((r, i) => ({ id: String(i + 1), text: r.text, hint: r.hint }));
 }
 
-export function serializeInstanceV1(facts: InstanceFacts, limits: InstanceLimits, config: Pick<Config, "url">): MastodonInstanceV1 {
+export function serializeInstanceV1(
+  facts: InstanceFacts,
+  limits: InstanceLimits,
+  config: Pick<Config, "url">,
+  registrations: RegistrationSettings,
+): MastodonInstanceV1 {
   const { description_limit: _d, ...media } = limits.media_attachments;
   return {
     uri: config.url.host,
@@ -110,8 +117,8 @@ export function serializeInstanceV1(facts: InstanceFacts, limits: InstanceLimits
     stats: { user_count: facts.userCount, status_count: facts.statusCount, domain_count: facts.domainCount },
     thumbnail: facts.thumbnailUrl ?? instanceThumbnailUrl(config),
     languages: facts.languages,
-    registrations: facts.registrationsMode !== "closed",
-    approval_required: facts.registrationsMode === "approval",
+    registrations: registrations.mode !== "closed",
+    approval_required: registrations.mode === "approval",
     invites_enabled: false,
     configuration: {
       accounts: { max_featured_tags: limits.accounts.max_featured_tags },
@@ -124,7 +131,13 @@ export function serializeInstanceV1(facts: InstanceFacts, limits: InstanceLimits
   };
 }
 
-export function serializeInstanceV2(facts: InstanceFacts, limits: InstanceLimits, config: Pick<Config, "url">): MastodonInstanceV2 {
+export function serializeInstanceV2(
+  facts: InstanceFacts,
+  limits: InstanceLimits,
+  config: Pick<Config, "url">,
+  registrations: RegistrationSettings,
+): MastodonInstanceV2 {
+  const enabled = registrations.mode !== "closed";
   const thumbnail = facts.thumbnailUrl ?? instanceThumbnailUrl(config);
   return {
     domain: config.url.host,
@@ -151,11 +164,13 @@ export function serializeInstanceV2(facts: InstanceFacts, limits: InstanceLimits
       translation: { enabled: false },
     },
     registrations: {
-      enabled: facts.registrationsMode !== "closed",
-      approval_required: facts.registrationsMode === "approval",
-      reason_required: false,
-      message: null,
-      min_age: null,
+      enabled,
+      approval_required: registrations.mode === "approval",
+      reason_required: registrations.reasonRequired,
+      // Only while closed, as HTML (Mastodon renders its Markdown; Weft's is plain text).
+      message: !enabled && registrations.closedMessage ? bioHtml(registrations.closedMessage, config) : null,
+      min_age: registrations.minAge,
+      // Sign-up happens here, not at a single sign-on provider.
       url: null,
     },
     api_versions: { mastodon: 2 },

@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import type { WeftApp } from "../../app.ts";
 import { loadInstanceFacts } from "../../domain/hydrate.ts";
+import { readRegistrationSettings } from "../../domain/instance-settings.ts";
 import { MEDIA_LIMITS } from "../../domain/media-process.ts";
 import { POLL_LIMITS } from "../../domain/polls.ts";
 import { MAX_CHARACTERS, MAX_MEDIA } from "../../domain/statuses.ts";
@@ -40,13 +41,13 @@ export function instanceLimits(): InstanceLimits {
 
 export function mount(routes: Hono, app: WeftApp): void {
   routes.get("/api/v1/instance", async (c) => {
-    const facts = await loadInstanceFacts(app.ctx);
-    return c.json(serializeInstanceV1(facts, instanceLimits(), app.config));
+    const [facts, registrations] = await Promise.all([loadInstanceFacts(app.ctx), readRegistrationSettings(app.ctx)]);
+    return c.json(serializeInstanceV1(facts, instanceLimits(), app.config, registrations));
   });
 
   routes.get("/api/v1/instance/rules", async (c) => {
-    const facts = await loadInstanceFacts(app.ctx);
-    return c.json(serializeInstanceV1(facts, instanceLimits(), app.config).rules);
+    const [facts, registrations] = await Promise.all([loadInstanceFacts(app.ctx), readRegistrationSettings(app.ctx)]);
+    return c.json(serializeInstanceV1(facts, instanceLimits(), app.config, registrations).rules);
   });
 
   // Weft has no custom emoji of its own yet; clients still ask at start-up.

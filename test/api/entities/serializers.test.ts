@@ -14,6 +14,7 @@ import { serializeStatusEdit } from "../../../src/api/entities/status-edit.ts";
 import { serializeTag } from "../../../src/api/entities/tag.ts";
 import { instanceLimits } from "../../../src/api/v1/instance.ts";
 import { newId } from "../../../src/domain/ids.ts";
+import { readRegistrationSettings } from "../../../src/domain/instance-settings.ts";
 import { createTestDb, testDialect, type TestDb } from "../../helpers/db.ts";
 import {
   makeAccount, makeApp, makeMedia, makeNotification, makePoll, makeReblog, makeStatus, mark, mention, relate, tag, testCtx, vote,
@@ -154,9 +155,9 @@ test(`relationships and notifications match their schemas (${dialect})`, { skip:
 });
 
 test(`the instance entities match Instance (v2) and V1Instance (${dialect})`, { skip: openapiSkip }, async () => {
-  const facts = await loadInstanceFacts(ctx);
-  const v1 = serializeInstanceV1(facts, instanceLimits(), ctx.config);
-  const v2 = serializeInstanceV2(facts, instanceLimits(), ctx.config);
+  const [facts, registrations] = await Promise.all([loadInstanceFacts(ctx), readRegistrationSettings(ctx)]);
+  const v1 = serializeInstanceV1(facts, instanceLimits(), ctx.config, registrations);
+  const v2 = serializeInstanceV2(facts, instanceLimits(), ctx.config, registrations);
   assertMatchesEntity(v1, "V1Instance");
   assertMatchesEntity(v2, "Instance");
   assert.equal(v2.configuration.urls.streaming, "wss://weft.test");
