@@ -3,8 +3,10 @@ import { Endpoints, Image, PropertyValue, Person, Service, Tombstone } from "@fe
 import type { Account } from "../domain/accounts.ts";
 import type { Ctx } from "../domain/context.ts";
 import { findLocalActor } from "../domain/local-actor.ts";
+import { renderPostHtml } from "../domain/text/index.ts";
 import { paths } from "../domain/uris.ts";
 import { localKeyPairs } from "./keys.ts";
+import { withMastodonContext } from "./mappers/context.ts";
 import { servesWholeActor } from "./secure-mode.ts";
 import { toInstant } from "./temporal.ts";
 
@@ -67,11 +69,11 @@ export async function buildLocalActor(
     id: fctx.getActorUri(username),
     preferredUsername: username,
     name: account.display_name || null,
-    summary: account.note || null,
+    summary: account.note.trim() ? profileHtml(account.note.trim(), base) : null,
     url: new URL(paths.profile(username), base),
     icon: image(account.avatar_url, base),
     image: image(account.header_url, base),
-    attachments: parseFields(account.fields).map((f) => new PropertyValue({ name: f.name, value: f.value })),
+    attachments: parseFields(account.fields).map((f) => new PropertyValue({ name: f.name, value: fieldHtml(f.value, base) })),
     manuallyApprovesFollowers: account.locked === 1,
     discoverable: account.discoverable === 1,
     indexable: account.indexable === 1,
@@ -81,11 +83,29 @@ export async function buildLocalActor(
     followers: fctx.getFollowersUri(username),
     following: fctx.getFollowingUri(username),
     featured: fctx.getFeaturedUri(username),
+    featuredTags: fctx.getFeaturedTagsUri(username),
+    // Mastodon marks accounts of people who died; Weft has no such state, so never.
+    memorial: false,
     endpoints: new Endpoints({ sharedInbox: fctx.getInboxUri() }),
     publicKey: keys[0]?.cryptographicKey ?? null,
     assertionMethods: keys.map((k) => k.multikey),
   };
-  return new Type(values);
+  return withMastodonContext(new Type(values));
+}
+
+/** A local bio as typed, rendered as the client API renders it (links, hashtags, paragraphs). */
+function profileHtml(text: string, base: URL): string {
+  return renderPostHtml(text, { baseUrl: base, localDomain: base.host });
+}
+
+/**
+ * A field value on one line, its links marked rel="me" as Mastodon's are, so that a page linking
+ * back can verify it. The renderer escapes all typed text, so the attribute appears only in links.
+ */
+function fieldHtml(value: string, base: URL): string {
+  return profileHtml(value.replace(/\s+/g, " ").trim(), base)
+    .replace(/^<p>|<\/p>$/g, "")
+    .replaceAll('rel="nofollow noopener"', 'rel="me nofollow noopener"');
 }
 
 interface StoredField {

@@ -1,14 +1,17 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
-import { Endpoints, type Recipient } from "@fedify/vocab";
+import { Endpoints, Hashtag, type Recipient } from "@fedify/vocab";
 import type { Ctx } from "../domain/context.ts";
 import { followersPage, followingPage, remoteFollowers } from "../domain/follows.ts";
 import { findLocalActor } from "../domain/local-actor.ts";
-import { paths } from "../domain/uris.ts";
+import { localUrl, paths } from "../domain/uris.ts";
 import { recentActivities } from "./objects.ts";
 import { signedIfSecure } from "./secure-mode.ts";
 
 type Path = `${string}{identifier}${string}`;
 const at = (p: string) => p as Path;
+
+/** Mastodon's path; domain/ never stores it, so it lives here rather than in domain/uris.ts. */
+const FEATURED_TAGS_PATH = "/users/{identifier}/collections/tags";
 
 /** Pages start at the newest entry; this cursor means "from the top". */
 const TOP = "top";
@@ -64,6 +67,25 @@ export function registerCollections(federation: Federation<Ctx>): void {
       return account ? { items: await recentActivities(fctx.data, account) } : null;
     })
     .setCounter(async (fctx, identifier) => (await activeAccount(fctx.data, identifier))?.statuses_count ?? null)
+    .authorize(signedIfSecure);
+
+  // The hashtags the account features on its profile (Mastodon's featuredTags), as Hashtag objects.
+  federation
+    .setFeaturedTagsDispatcher(at(FEATURED_TAGS_PATH), async (fctx, identifier) => {
+      const account = await activeAccount(fctx.data, identifier);
+      if (!account) return null;
+      const tags = await fctx.data.db
+        .selectFrom("featured_tags")
+        .innerJoin("tags", "tags.id", "featured_tags.tag_id")
+        .select(["tags.name", "tags.display_name"])
+        .where("featured_tags.account_id", "=", account.id)
+        .orderBy("featured_tags.id")
+        .execute();
+      const items = tags.map(
+        (t) => new Hashtag({ href: new URL(localUrl(fctx.data.config, paths.tag(t.name))), name: `#${t.display_name || t.name}` }),
+      );
+      return { items };
+    })
     .authorize(signedIfSecure);
 
   // Pinned posts are not stored yet: an empty, but real, collection.

@@ -6,7 +6,8 @@ import { loadStatuses } from "../domain/hydrate.ts";
 import type { Status } from "../domain/statuses.ts";
 import { paths } from "../domain/uris.ts";
 import { canView } from "../domain/visibility.ts";
-import { mediaExtras, toNote, withMediaExtras } from "./mappers/note.ts";
+import { withMastodonContext } from "./mappers/context.ts";
+import { applyMediaExtras, mediaExtras, toNote, withMediaExtras } from "./mappers/note.ts";
 import { instanceDocumentLoader } from "./instance-actor.ts";
 import { instant } from "./mappers/time.ts";
 import { signedIfSecure } from "./secure-mode.ts";
@@ -55,7 +56,9 @@ async function dispatchStatusActivity(fctx: RequestContext<Ctx>, values: Values)
     return originalAuthor ? buildAnnounce(found.author, found.status, original, originalAuthor) : null;
   }
   const [view] = await loadStatuses(ctx, [found.status.id], null);
-  return view ? buildCreate(ctx.config, view) : null;
+  if (!view) return null;
+  const extras = mediaExtras(ctx.config, view);
+  return withMastodonContext(buildCreate(ctx.config, view), (json) => applyMediaExtras(json.object, extras));
 }
 
 /**

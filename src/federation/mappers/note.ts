@@ -12,6 +12,7 @@ import {
 import type { Config } from "../../config.ts";
 import type { AccountView, MediaRow, StatusView } from "../../domain/hydrate.ts";
 import { localUrl, mediaFileUrl, paths } from "../../domain/uris.ts";
+import { withMastodonContext } from "./context.ts";
 import { instant } from "./time.ts";
 
 export { fromNote, type FromNoteOptions } from "./note-in.ts";
@@ -136,26 +137,25 @@ export function mediaExtras(config: Pick<Config, "url">, view: StatusView): Map<
 }
 
 /**
- * Re-reads the object from JSON that carries the extras; Fedify serves an object read from
- * JSON-LD as that JSON, so a fetch of the status gets them.
+ * The object as served at its URI: with the media extras on its attachments and Mastodon's
+ * extension terms in its @context (mappers/context.ts). Fedify serves an object read from JSON-LD
+ * as that JSON, so a fetch of the status gets them.
  */
 export async function withMediaExtras<T extends APObject>(
   object: T,
   extras: Map<string, { blurhash?: string; focalPoint?: [number, number] }>,
 ): Promise<T> {
-  if (extras.size === 0) return object;
-  const json = (await object.toJsonLd({ format: "compact" })) as Record<string, unknown>;
-  const list = Array.isArray(json.attachment) ? json.attachment : json.attachment ? [json.attachment] : [];
+  return withMastodonContext(object, (json) => applyMediaExtras(json, extras));
+}
+
+/** Adds the extras to the attachments of a post's compact JSON, in place. */
+export function applyMediaExtras(json: unknown, extras: Map<string, { blurhash?: string; focalPoint?: [number, number] }>): void {
+  if (!json || typeof json !== "object" || extras.size === 0) return;
+  const attachment = (json as Record<string, unknown>).attachment;
+  const list = Array.isArray(attachment) ? attachment : attachment ? [attachment] : [];
   for (const att of list as Array<Record<string, unknown>>) {
-    const url = typeof att.url === "string" ? att.url : null;
+    const url = typeof att?.url === "string" ? att.url : null;
     const extra = url ? extras.get(url) : undefined;
     if (extra) Object.assign(att, extra);
   }
-  const context = Array.isArray(json["@context"]) ? json["@context"] : [json["@context"]];
-  json["@context"] = [
-    ...context,
-    { toot: "http://joinmastodon.org/ns#", blurhash: "toot:blurhash", focalPoint: { "@container": "@list", "@id": "toot:focalPoint" } },
-  ];
-  const cls = object.constructor as unknown as { fromJsonLd(json: unknown): Promise<T> };
-  return cls.fromJsonLd(json);
 }
