@@ -139,9 +139,11 @@ describe(`the web app's main screens (${testDialect()})`, { skip: browserSkip, t
       try {
         await signIn(app, { username: "alice", password: alicePassword });
         await screens[0].ready(app);
+        await app.page.waitForLoadState("networkidle");
         await screenshot(app.page, `home-${size}-dark`);
         await app.page.goto(threadPath);
         await screens[1].ready(app);
+        await app.page.waitForLoadState("networkidle");
         await screenshot(app.page, `thread-${size}-dark`);
       } finally {
         await app.context.close();

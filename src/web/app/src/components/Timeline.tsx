@@ -159,9 +159,11 @@ export function Timeline(props: {
   return (
     <div class="timeline">
       {state.pending.length ? (
-        <button type="button" class="new-posts" onClick={showPending}>
-          {state.pending.length === 1 ? "1 new post" : `${state.pending.length} new posts`}
-        </button>
+        <div class="new-posts-wrap">
+          <button type="button" class="new-posts" onClick={showPending}>
+            {state.pending.length === 1 ? "1 new post" : `${state.pending.length} new posts`}
+          </button>
+        </div>
       ) : null}
       <div role="feed" aria-label={props.label} aria-busy={state.loading}>
         {state.ids.map((id) => (
