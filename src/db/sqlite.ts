@@ -11,20 +11,23 @@ export function openSqlite(file: string): { kysely: SqliteDatabase; raw: Databas
   raw.exec("PRAGMA synchronous = NORMAL");
   raw.exec("PRAGMA foreign_keys = ON");
   raw.exec("PRAGMA busy_timeout = 5000");
-  const cache = new Map<string, StatementSync>();
+  // Whether a statement returns rows is kept with it: columns() builds its metadata anew on
+  // every call, which cost more than some of the queries themselves.
+  const cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
   const kysely: SqliteDatabase = {
     close: () => raw.close(),
     prepare(sql: string): SqliteStatement {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = raw.prepare(sql);
+      let entry = cache.get(sql);
+      if (!entry) {
+        const stmt = raw.prepare(sql);
+        entry = { stmt, reader: stmt.columns().length > 0 };
         if (cache.size > 2000) cache.clear();
-        cache.set(sql, stmt);
+        cache.set(sql, entry);
       }
-      const s = stmt;
+      const s = entry.stmt;
       const params = (p: ReadonlyArray<unknown>) => p.map(toSqliteValue) as never[];
       return {
-        reader: s.columns().length > 0,
+        reader: entry.reader,
         all: (p) => s.all(...params(p)),
         run: (p) => {
           const r = s.run(...params(p));

@@ -4,6 +4,7 @@ import { loadAccounts, loadRelationships, loadStatuses, type StatusView } from "
 import { isId, normaliseId } from "../../domain/ids.ts";
 import { getStatus, type Status } from "../../domain/statuses.ts";
 import { canView } from "../../domain/visibility.ts";
+import { silencedAmong } from "../../domain/silenced.ts";
 import { currentAuth } from "../auth.ts";
 import { serializeAccount, type MastodonAccount } from "../entities/account.ts";
 import { serializeStatus, type MastodonStatus } from "../entities/status.ts";
@@ -52,8 +53,7 @@ export async function withoutSilenced(app: WeftApp, views: StatusView[], viewerI
   }
   authors.delete(viewerId);
   if (!authors.size) return views;
-  const rels = await loadRelationships(app.ctx, viewerId, [...authors]);
-  const silenced = new Set(rels.filter((r) => r.blocking || r.blockedBy || r.muting).map((r) => r.targetId));
+  const silenced = await silencedAmong(app.ctx, viewerId, [...authors]);
   return views.filter((v) => !silenced.has(v.status.account_id) && !(v.reblog && silenced.has(v.reblog.status.account_id)));
 }
 
