@@ -30,9 +30,14 @@ export function tempDir(prefix: string): string {
 }
 
 /** Starts `weft serve` as a child and resolves once it answers /health. */
-export async function startWeft(env: Record<string, string>, port: number, host = "127.0.0.1"): Promise<{ child: ChildProcess; startedAt: number; readyAt: number }> {
+export async function startWeft(
+  env: Record<string, string>,
+  port: number,
+  host = "127.0.0.1",
+  nodeArgs: string[] = [],
+): Promise<{ child: ChildProcess; startedAt: number; readyAt: number }> {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [path.join(repoRoot, "bin/weft.js"), "serve"], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, "bin/weft.js"), "serve"], {
     env: { ...process.env, LOG_LEVEL: "warn", HOST: host, PORT: String(port), ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -56,6 +61,12 @@ export function rssMiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
+}
+
+/** CPU time (user + system) a process has used so far, in ms. */
+export function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 export async function stop(child: ChildProcess): Promise<void> {
