@@ -1,17 +1,6 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { once } from "node:events";
-import { createServer, type AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
 import { createRestAPIClient, type mastodon } from "masto";
-import { createWeftApp, type WeftApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
 import { createLocalAccount, type Account } from "../../src/domain/accounts.ts";
-import type { Ctx } from "../../src/domain/context.ts";
 import { createAccessToken, createOauthApp } from "../../src/domain/tokens.ts";
-import { createHttpApp } from "../../src/http.ts";
-import { createTestDb, type TestDb } from "../helpers/db.ts";
 
 /*
  * A Weft on a real loopback port over a fresh test database and its own data folder (uploads
@@ -19,51 +8,9 @@ import { createTestDb, type TestDb } from "../helpers/db.ts";
  * call the API as them: through masto.js where it covers the endpoint, plain fetch otherwise.
  */
 
-export interface ApiServer {
-  url: string;
-  app: WeftApp;
-  ctx: Ctx;
-  db: TestDb;
-  dataDir: string;
-  close(): Promise<void>;
-}
+import type { ApiServer } from "../helpers/server.ts";
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
-
-/** `env` adds settings, e.g. WEFT_ALLOW_PRIVATE_ADDRESS for tests that reach test peers on loopback. */
-export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
-  const db = await createTestDb();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-api-"));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ ...db.env, WEFT_DATA_DIR: dataDir, WEFT_URL: url, LOG_LEVEL: "silent", HOST: "127.0.0.1", PORT: String(port), ...env });
-  const app = await createWeftApp(config, { migrate: false });
-  const server: ServerType = serve({ fetch: createHttpApp(app).fetch, port, hostname: "127.0.0.1" });
-  await once(server, "listening");
-  return {
-    url,
-    app,
-    ctx: app.ctx,
-    db,
-    dataDir,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      await app.close();
-      await db.drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+export { startApiServer, type ApiServer } from "../helpers/server.ts";
 
 export interface TestUser {
   account: Account;

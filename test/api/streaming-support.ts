@@ -1,19 +1,10 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { once } from "node:events";
 import type { Server } from "node:http";
-import { createServer, type AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import WebSocket from "ws";
-import { createWeftApp } from "../../src/app.ts";
 import { attachStreaming, closeStreaming, streamingHub } from "../../src/api/streaming/index.ts";
 import type { StreamHub } from "../../src/api/streaming/hub.ts";
-import { loadConfig } from "../../src/config.ts";
-import { createHttpApp } from "../../src/http.ts";
 import { runWeftWorker } from "../../src/jobs/worker.ts";
-import { createTestDb, type TestDb } from "../helpers/db.ts";
-import type { ApiServer } from "./posting-support.ts";
+import { type TestDb } from "../helpers/db.ts";
+import { startApiServer, type ApiServer } from "../helpers/server.ts";
 
 /*
  * A Weft serving REST and streaming on a real loopback port, the way `weft serve` does: the
@@ -38,60 +29,26 @@ export interface StreamingServerOptions {
   tokenCheckMs?: number;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
-
 export async function startStreamingServer(options: StreamingServerOptions = {}): Promise<StreamingServer> {
-  const db = options.db ?? (await createTestDb());
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-stream-"));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
-    ...db.env,
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-    WEFT_DATA_DIR: dataDir,
-    WEFT_URL: options.publicUrl ?? url,
-    LOG_LEVEL: "silent",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-  });
-  const app = await createWeftApp(config, { migrate: false });
-  const hub = streamingHub(app, { heartbeatMs: options.heartbeatMs, tokenCheckMs: options.tokenCheckMs });
-  const server = serve({ fetch: createHttpApp(app).fetch, port, hostname: "127.0.0.1" }) as Server;
-  await once(server, "listening");
-  const detach = attachStreaming(server, app);
   const abort = new AbortController();
-  const worker = options.worker
-    ? runWeftWorker(app.handle, app.jobs, { signal: abort.signal, log: app.log, pollIntervalMs: 200 })
-    : Promise.resolve();
-  return {
-    url,
-    wsUrl: `ws://127.0.0.1:${port}`,
-    app,
-    ctx: app.ctx,
-    db,
-    dataDir,
-    hub,
-    async close() {
+  let worker: Promise<void> = Promise.resolve();
+  let detach = () => {};
+  const base = await startApiServer(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}, {
+    db: options.db,
+    publicUrl: options.publicUrl,
+    prepare: (app) => void streamingHub(app, { heartbeatMs: options.heartbeatMs, tokenCheckMs: options.tokenCheckMs }),
+    async beforeClose() {
       abort.abort();
       await worker.catch(() => {});
-      await closeStreaming(app);
+      await closeStreaming(base.app);
       detach();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await app.close();
-      if (!options.db) await db.drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
     },
-  };
+  });
+  const { app } = base;
+  const hub = streamingHub(app);
+  detach = attachStreaming(base.server as Server, app);
+  if (options.worker) worker = runWeftWorker(app.handle, app.jobs, { signal: abort.signal, log: app.log, pollIntervalMs: 200 });
+  return { ...base, wsUrl: `ws://127.0.0.1:${base.port}`, hub };
 }
 
 export interface StreamMessage {

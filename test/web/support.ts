@@ -1,55 +1,14 @@
-import { once } from "node:events";
-import { createServer, type AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
 import { parseDocument, DomUtils } from "htmlparser2";
-import { createWeftApp, type WeftApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
 import type { Account } from "../../src/domain/accounts.ts";
 import { upsertRemoteAccount } from "../../src/domain/remote-accounts.ts";
 import { ingestRemoteStatus, type RemoteStatusData, type Status } from "../../src/domain/statuses.ts";
-import { createHttpApp } from "../../src/http.ts";
-import { createTestDb, type TestDb } from "../helpers/db.ts";
+import { startApiServer, type ApiServer } from "../helpers/server.ts";
 
 /* A Weft instance on a real loopback port for the public-page tests, and what they read pages with. */
 
-export interface WebServer {
-  url: string;
-  app: WeftApp;
-  db: TestDb;
-  close(): Promise<void>;
-}
+export type WebServer = ApiServer;
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
-
-export async function startWebServer(): Promise<WebServer> {
-  const db = await createTestDb();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ ...db.env, WEFT_URL: url, LOG_LEVEL: "silent", HOST: "127.0.0.1", PORT: String(port) });
-  const app = await createWeftApp(config, { migrate: false });
-  const server: ServerType = serve({ fetch: createHttpApp(app).fetch, port, hostname: "127.0.0.1" });
-  await once(server, "listening");
-  return {
-    url,
-    app,
-    db,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      await app.close();
-      await db.drop();
-    },
-  };
-}
+export const startWebServer = (): Promise<WebServer> => startApiServer();
 
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 

@@ -1,52 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { once } from "node:events";
-import { createServer, type AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
-import { createWeftApp, type WeftApp } from "../../../src/app.ts";
-import { loadConfig } from "../../../src/config.ts";
+import { startApiServer, type ApiServer } from "../../helpers/server.ts";
 import { createLocalAccount, type Account } from "../../../src/domain/accounts.ts";
-import { createHttpApp } from "../../../src/http.ts";
-import { createTestDb, type TestDb } from "../../helpers/db.ts";
 
-export interface TestServer {
-  url: string;
-  app: WeftApp;
-  db: TestDb;
-  close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
+export type TestServer = ApiServer;
 
 /** A Weft instance on a real loopback port, over a fresh test database. */
-export async function startTestServer(): Promise<TestServer> {
-  const db = await createTestDb();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ ...db.env, WEFT_URL: url, LOG_LEVEL: "silent", HOST: "127.0.0.1", PORT: String(port) });
-  const app = await createWeftApp(config, { migrate: false });
-  const server: ServerType = serve({ fetch: createHttpApp(app).fetch, port, hostname: "127.0.0.1" });
-  await once(server, "listening");
-  return {
-    url,
-    app,
-    db,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      await app.close();
-      await db.drop();
-    },
-  };
-}
+export const startTestServer = (): Promise<TestServer> => startApiServer();
 
 export async function createUser(
   server: TestServer,
