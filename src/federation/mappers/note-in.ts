@@ -73,14 +73,15 @@ export async function fromNote(ctx: Ctx, object: APObject, options: FromNoteOpti
   }
 
   const isNoteLike = object instanceof Note || object instanceof Question;
-  const summary = text(object.summary);
+  // Misskey sends its MFM source and CW beside the HTML; they stand in only when the HTML is missing.
+  const summary = text(object.summary) || rawString(raw, "_misskey_summary");
   const published = toDate(object.published) ?? new Date();
   return {
     uri: object.id.href,
     url: pageUrl(object),
     accountId: options.accountId,
     inReplyToUri: object.replyTargetId?.href ?? null,
-    content: isNoteLike ? bodyHtml(ctx, object) : articleHtml(ctx, object, links, media),
+    content: isNoteLike ? withQuoteLine(bodyHtml(ctx, object, raw), quoteOf(object)) : articleHtml(ctx, object, links, media),
     spoilerText: isNoteLike ? summary.slice(0, 1000) : "",
     sensitive: object.sensitive === true,
     visibility: visibilityOf(object.toIds, object.ccIds, options.followersUrl),
@@ -219,10 +220,37 @@ async function readPoll(q: Question): Promise<RemotePollData | null> {
   };
 }
 
-function bodyHtml(ctx: Ctx, o: PostObject): string {
+function bodyHtml(ctx: Ctx, o: PostObject, raw: Record<string, unknown> | null = null): string {
   const content = text(o.content);
-  if (!content) return "";
+  if (!content) {
+    const mfm = rawString(raw, "_misskey_content");
+    return mfm ? renderPostHtml(mfm, { baseUrl: ctx.config.url.href }) : "";
+  }
   return isHtml(o.mediaType) ? sanitizeRemoteHtml(content) : renderPostHtml(content, { baseUrl: ctx.config.url.href });
+}
+
+/**
+ * The post this one quotes: FEP-044f `quote`, else `quoteUrl`, Misskey's `_misskey_quote` or
+ * Fedibird's `quoteUri` (Fedify reads those three as `quoteUrl`).
+ */
+function quoteOf(o: PostObject): string | null {
+  const url = o instanceof Note || o instanceof Question || o instanceof Article ? (o.quoteId ?? o.quoteUrl) : null;
+  return url && /^https?:$/.test(url.protocol) ? url.href : null;
+}
+
+/**
+ * Weft does not show quotes as embedded posts yet, so a quote is kept as the link line Mastodon
+ * writes for servers that cannot show them ("RE: <url>", class quote-inline so clients that do
+ * show quotes can hide it), unless the text already links the quoted post, as Misskey's does.
+ */
+function withQuoteLine(html: string, quote: string | null): string {
+  if (!quote || html.includes(quote) || html.includes(escapeHtml(quote))) return html;
+  return `${html}<p class="quote-inline">RE: ${linkToUrl(quote)}</p>`;
+}
+
+function rawString(raw: Record<string, unknown> | null, key: string): string {
+  const value = raw?.[key];
+  return typeof value === "string" ? value : "";
 }
 
 /** A Page, Article or Video as a post: its title, its text, then a link to the original. */
