@@ -237,7 +237,7 @@ function parseFieldsJson(text: string): Array<{ name: string; value: string; ver
 /**
  * Fediverse sharing switched off: every server that follows or is followed by the account gets
  * a Delete of the actor (so it drops the account and what it had of its posts), and the
- * follows with remote accounts end here. Local follows stay.
+ * follows with remote accounts end here, each with its Undo or Reject. Local follows stay.
  */
 async function stopFederating(tx: Tx, accountId: string, uri: string): Promise<void> {
   const inbox = sql<string>`coalesce(accounts.shared_inbox_url, accounts.inbox_url)`;
@@ -250,7 +250,7 @@ async function stopFederating(tx: Tx, accountId: string, uri: string): Promise<v
   const remoteFollowed = tx
     .selectFrom("follows")
     .innerJoin("accounts", "accounts.id", "follows.target_account_id")
-    .select(["accounts.id as remote_id", inbox.as("inbox")])
+    .select(["accounts.id as remote_id", inbox.as("inbox"), "follows.id as follow_id", "follows.uri as follow_uri"])
     .where("follows.account_id", "=", accountId)
     .where("accounts.domain", "is not", null);
   const requests = tx
@@ -263,9 +263,28 @@ async function stopFederating(tx: Tx, accountId: string, uri: string): Promise<v
         ]),
       ),
     )
-    .select(["accounts.id as remote_id", inbox.as("inbox")])
+    .select([
+      "accounts.id as remote_id",
+      inbox.as("inbox"),
+      "follow_requests.id as request_id",
+      "follow_requests.uri as request_uri",
+      "follow_requests.account_id as requester_id",
+    ])
     .where("accounts.domain", "is not", null);
   const [followers, followed, pending] = await Promise.all([remoteFollowers.execute(), remoteFollowed.execute(), requests.execute()]);
+  // Each follow it ends is ended the ordinary way too (queued first, while the other server still
+  // knows the actor): Undo for its own follows and requests, Reject for requests to it.
+  for (const f of followed) {
+    const follow = { accountId, targetAccountId: f.remote_id, uri: f.follow_uri ?? `${uri}#follows/${f.follow_id}` };
+    await enqueueJob(tx, { kind: "deliver", activity: { type: "UndoFollow", ...follow } });
+  }
+  for (const r of pending) {
+    const activity =
+      r.requester_id === accountId
+        ? ({ type: "UndoFollow", accountId, targetAccountId: r.remote_id, uri: r.request_uri ?? `${uri}#follows/${r.request_id}` } as const)
+        : ({ type: "RejectFollow", accountId, followerId: r.remote_id, followUri: r.request_uri } as const);
+    await enqueueJob(tx, { kind: "deliver", activity });
+  }
   const inboxes = [...new Set([...followers, ...followed, ...pending].map((r) => r.inbox).filter((x): x is string => !!x))];
   if (inboxes.length) {
     await enqueueJob(tx, { kind: "deliver", activity: { type: "DeleteActor", accountId, uri, inboxes } });

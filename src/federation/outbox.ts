@@ -77,7 +77,8 @@ export async function handleDeliverJob(app: FederationHandle, activity: Outbound
       const [me] = await accounts(app, activity.accountId);
       if (!me || me.domain !== null || activity.inboxes.length === 0) return;
       const del = new Delete({
-        id: new URL(`${activity.uri}#delete`),
+        // A fresh id each time: sharing switched off, on and off again is a second Delete, not a replay.
+        id: new URL(`${activity.uri}#delete/${newId()}`),
         actor: new URL(activity.uri),
         to: PUBLIC_COLLECTION,
         object: new URL(activity.uri),
@@ -101,10 +102,14 @@ async function accounts(app: FederationHandle, ...ids: string[]): Promise<Accoun
   return ids.map((id) => rows.find((r) => r.id === id)!);
 }
 
-/** A follow- or block-family delivery goes from a live, federating local account to a remote one. */
+/**
+ * A follow- or block-family delivery goes from a live, federating local account to a remote one.
+ * Undo(Follow) and Reject also go from an account that just stopped federating: they end its follows.
+ */
 function sendable(app: FederationHandle, activity: OutboundActivity, me: Account | undefined, them: Account | undefined): boolean {
+  const ending = activity.type === "UndoFollow" || activity.type === "RejectFollow";
   const ok =
-    !!me && !!them && me.domain === null && !me.deleted_at && !!me.federating && them.domain !== null && !!them.inbox_url;
+    !!me && !!them && me.domain === null && !me.deleted_at && (!!me.federating || ending) && them.domain !== null && !!them.inbox_url;
   if (!ok) app.ctx.log.info({ activity: activity.type }, "delivery skipped: an account is gone, local or not federating");
   return ok;
 }

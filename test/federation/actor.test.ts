@@ -26,9 +26,13 @@ describe(`actors, WebFinger and NodeInfo as other servers see them (${testDialec
     t = await createTestDb();
     app = await createWeftApp(loadConfig({ ...t.env, WEFT_URL: ORIGIN, LOG_LEVEL: "silent" }), { migrate: false });
     http = createHttpApp(app);
+    // Local profiles are stored as typed; the actor carries them rendered, as the client API does.
     const alice = await localAccount(app, "alice", {
-      note: "<p>Hello</p>",
-      fields: JSON.stringify([{ name: "Site", value: '<a href="https://alice.example">alice.example</a>', verified_at: null }]),
+      note: "Hello <you> & #Weft",
+      fields: JSON.stringify([
+        { name: "Site", value: "https://alice.example.com", verified_at: null },
+        { name: "Pronouns", value: "she/her", verified_at: null },
+      ]),
     });
     await app.ctx.db.updateTable("accounts").set({ statuses_count: 3 }).where("id", "=", alice.id).execute();
     // Two followers (one remote) and one followee, through rows the follow code would have written.
@@ -71,7 +75,10 @@ describe(`actors, WebFinger and NodeInfo as other servers see them (${testDialec
     assert.equal(actor.type, "Person");
     assert.equal(actor.preferredUsername, "alice");
     assert.equal(actor.name, "Alice");
-    assert.equal(actor.summary, "<p>Hello</p>");
+    assert.equal(
+      actor.summary,
+      `<p>Hello &lt;you&gt; &amp; <a href="${ORIGIN}/tags/Weft" class="mention hashtag" rel="tag">#<span>Weft</span></a></p>`,
+    );
     assert.equal(actor.url, `${ORIGIN}/@alice`);
     assert.equal(actor.inbox, `${ORIGIN}/users/alice/inbox`);
     assert.equal(actor.outbox, `${ORIGIN}/users/alice/outbox`);
@@ -83,9 +90,11 @@ describe(`actors, WebFinger and NodeInfo as other servers see them (${testDialec
     assert.equal(actor.discoverable, true);
     assert.equal(actor.indexable, true);
     assert.ok(Date.parse(actor.published) > 0);
-    assert.deepEqual([actor.attachment].flat(), [
-      { type: "PropertyValue", name: "Site", value: '<a href="https://alice.example">alice.example</a>' },
-    ]);
+    const [site, pronouns] = [actor.attachment].flat();
+    assert.equal(site.type, "PropertyValue");
+    assert.equal(site.name, "Site");
+    assert.match(site.value, /^<a href="https:\/\/alice\.example\.com" target="_blank" rel="me nofollow noopener" translate="no">.*alice\.example\.com.*<\/a>$/);
+    assert.deepEqual(pronouns, { type: "PropertyValue", name: "Pronouns", value: "she/her" });
     // RSA for HTTP Signatures under the id Mastodon expects, Ed25519 as a Multikey for proofs.
     assert.equal(actor.publicKey.id, `${ORIGIN}/users/alice#main-key`);
     assert.equal(actor.publicKey.owner, actor.id);
