@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import { createRequire } from "node:module";
+import type { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
 import { createLocalEvents, type DomainEvent, type Events } from "./events.ts";
 
@@ -56,7 +57,9 @@ export function createRedisStreamBus(url: string, options: { channel: string; lo
   const connection = (role: string): Redis => {
     // Commands wait through a reconnect rather than failing: a Redis restart delays live
     // updates instead of losing them while it lasts.
-    const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+    // ioredis is loaded only in scale mode: an embedded install starts without it.
+    const { Redis: RedisClient } = createRequire(import.meta.url)("ioredis") as typeof import("ioredis");
+    const redis = new RedisClient(url, { maxRetriesPerRequest: null, lazyConnect: true });
     redis.on("error", (err) => log.warn({ err, role }, "redis connection error (streaming events)"));
     return redis;
   };
