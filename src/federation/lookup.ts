@@ -23,6 +23,12 @@ export interface LookupOptions {
    * shared inbox, by the instance actor). Tests serve fixtures through their own.
    */
   documentLoader?: DocumentLoader;
+  /**
+   * The local username to sign fetches as, when a local account is the one asking (a search by a
+   * signed-in user), as Mastodon does: servers may show that account what they hide from others.
+   * Ignored when `documentLoader` is given.
+   */
+  signAs?: string;
   contextLoader?: DocumentLoader;
   /** defaults to Fedify's WebFinger client; pass one that answers null to stay offline */
   lookupWebFinger?: (resource: string) => Promise<ResourceDescriptor | null>;
@@ -37,7 +43,9 @@ export function federationContext(app: FederationHandle): Context<Ctx> {
 async function loaders(app: FederationHandle, options: LookupOptions) {
   const fctx = federationContext(app);
   return {
-    documentLoader: options.documentLoader ?? (await instanceDocumentLoader(fctx)),
+    documentLoader:
+      options.documentLoader ??
+      (options.signAs ? await fctx.getDocumentLoader({ identifier: options.signAs }) : await instanceDocumentLoader(fctx)),
     contextLoader: options.contextLoader ?? fctx.contextLoader,
     lookupWebFinger: options.lookupWebFinger ?? ((resource: string) => fctx.lookupWebFinger(resource)),
   };

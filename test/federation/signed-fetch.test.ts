@@ -129,4 +129,13 @@ describe(`signed fetches to a server that requires them (${testDialect()})`, () 
     assert.equal(noteFetch?.keyId, instanceKeyId());
     assert.equal(noteFetch?.status, 200);
   });
+
+  test("a lookup made for a local account is signed as that account", async () => {
+    const ivy = peer.as("ivy");
+    const { id } = await ivy.createNote({ content: "asked for by alice" });
+    const found = await resolveObjectUri(weft.app, id, { signAs: "alice" });
+    assert.equal(found?.kind, "object");
+    const noteFetch = peer.getRequests.find((r) => r.path === new URL(id).pathname && r.status === 200);
+    assert.equal(noteFetch?.keyId, weft.url("/users/alice#main-key"));
+  });
 });
