@@ -79,6 +79,7 @@ describe(`the web app's main screens (${testDialect()})`, { skip: browserSkip, t
     await bob.v1.accounts.updateCredentials({ displayName: "Bob from B" });
     const found = await bob.v2.search.list({ q: a.handle("alice"), resolve: true, type: "accounts" });
     await bob.v1.accounts.$select(found.accounts[0].id).follow();
+    await alice.v1.accounts.$select((await carol.v1.accounts.verifyCredentials()).id).follow();
     const bobOnA = (await alice.v2.search.list({ q: b.handle("bob"), resolve: true, type: "accounts" })).accounts[0];
     await alice.v1.accounts.$select(bobOnA.id).follow();
     await until("follows both ways", async () => {
@@ -86,7 +87,9 @@ describe(`the web app's main screens (${testDialect()})`, { skip: browserSkip, t
       return rel?.following && rel.followedBy;
     });
 
-    await carol.v1.statuses.create({ status: "Morning! The dye pots are out, come by the studio. #looms" });
+    const morning = await carol.v1.statuses.create({ status: "Morning! The dye pots are out, come by the studio. #looms" });
+    const dyed = await carol.v2.media.create({ file: new Blob([new Uint8Array(await samplePicture())], { type: "image/png" }), description: "Hands stained blue from the dye pot" });
+    await carol.v1.statuses.create({ status: "Indigo day. Not for the faint of heart.", mediaIds: [dyed.id], sensitive: true });
     await alice.v1.statuses.create({ status: "Which fibre for a winter scarf?", poll: { options: ["Wool", "Alpaca", "Cotton"], expiresIn: 86_400 } });
     await alice.v1.statuses.create({ status: "The ending of that book! I did not see it coming.", spoilerText: "book spoilers" });
     const media = await alice.v2.media.create({ file: new Blob([new Uint8Array(await samplePicture())], { type: "image/png" }), description: "Orange gradient with a circle, a square and a wave" });
@@ -94,6 +97,8 @@ describe(`the web app's main screens (${testDialect()})`, { skip: browserSkip, t
     threadPath = `/@alice/${photo.id}`;
 
     const photoOnB = await until("the post on bob's server", async () => (await bob.v1.timelines.home.list()).find((s) => s.uri === photo.uri));
+    const morningOnB = (await bob.v2.search.list({ q: morning.url!, resolve: true, type: "statuses" })).statuses[0];
+    await bob.v1.statuses.$select(morningOnB.id).reblog();
     await bob.v1.statuses.$select(photoOnB.id).favourite();
     await bob.v1.statuses.create({ status: `@alice@${a.domain} Gorgeous colours! Which yarn did you use?`, inReplyToId: photoOnB.id });
     await bob.v1.statuses.create({ status: "Trying a new rigid heddle loom this weekend. Any tips from the weavers here?" });
@@ -115,6 +120,7 @@ describe(`the web app's main screens (${testDialect()})`, { skip: browserSkip, t
           await screen.ready(app);
           await app.page.waitForLoadState("networkidle");
           await screenshot(app.page, `${screen.name}-${size}`);
+          if (screen.name === "home") await screenshot(app.page, `home-${size}-full`, { fullPage: true });
           const overflow = await app.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
           assert.ok(overflow <= 0, `${screen.name} is ${overflow}px wider than the ${size} screen`);
         }
