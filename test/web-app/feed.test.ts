@@ -100,4 +100,18 @@ describe(`reading and signing up in the web app (${testDialect()})`, { skip: bro
     await page.waitForFunction(() => document.querySelector('article.status.focus button.like')?.getAttribute("aria-pressed") === "true");
     assert.deepEqual(app.problems, []);
   });
+
+  test("signing out revokes the token and hands shared addresses back to the public pages", async () => {
+    const { page } = app;
+    await page.goto("/settings/account");
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem("weft:session") ?? "{}").token as string);
+    assert.equal((await a.fetch("/api/v1/accounts/verify_credentials", { token })).status, 200);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL((u) => u.pathname === "/");
+    assert.equal((await a.fetch("/api/v1/accounts/verify_credentials", { token })).status, 401, "the token was revoked");
+    await page.getByRole("link", { name: "Sign in" }).waitFor();
+    await page.goto("/@dora");
+    assert.equal(await page.locator("#app").count(), 0, "the server-rendered profile, not the app");
+    await page.getByRole("heading", { name: "dora" }).first().waitFor();
+  });
 });

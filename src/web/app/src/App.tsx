@@ -17,6 +17,17 @@ import { TagFeed, SavedFeed } from "./screens/Feeds.tsx";
 import { Settings } from "./screens/Settings.tsx";
 import { useKeyboardShortcuts } from "./lib/keys.ts";
 
+/** Profile, post and tag pages exist without the app too; there, a browser that is not signed in gets them. */
+const PUBLIC_PAGE = /^\/(@[^/]+(\/\d+)?|tags\/[^/]+)$/;
+
+function showPublicPageInstead(): boolean {
+  if (!PUBLIC_PAGE.test(location.pathname) || sessionStorage.getItem("weft:reloaded") === location.pathname) return false;
+  // The app's cookie is gone now, so the server answers with the public page.
+  sessionStorage.setItem("weft:reloaded", location.pathname);
+  location.reload();
+  return true;
+}
+
 type Boot = { kind: "loading" } | { kind: "signed-out" } | { kind: "pending" } | { kind: "ready" } | { kind: "error"; message: string };
 
 async function loadInstance(): Promise<void> {
@@ -32,14 +43,15 @@ export function App() {
       dropSession();
       stopStreaming();
       me.set(null);
-      setBoot({ kind: "signed-out" });
+      if (!showPublicPageInstead()) setBoot({ kind: "signed-out" });
     });
     const session = loadSession();
     void loadInstance().catch(() => {});
     if (!session) {
-      setBoot({ kind: "signed-out" });
+      if (!showPublicPageInstead()) setBoot({ kind: "signed-out" });
       return;
     }
+    sessionStorage.removeItem("weft:reloaded");
     get<CredentialAccount>("/api/v1/accounts/verify_credentials").then(
       (account) => {
         me.set(account);

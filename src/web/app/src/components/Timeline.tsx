@@ -156,6 +156,13 @@ export function Timeline(props: {
     return () => io.disconnect();
   }, [props.cacheKey, state.loaded]);
 
+  // A page that did not fill the screen leaves the end in view, which the observer does not report again.
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || !state.loaded || state.loading || state.done || state.error) return;
+    if (el.getBoundingClientRect().top < window.innerHeight + 1200) void loadMore();
+  }, [state.ids.length, state.loading]);
+
   return (
     <div class="timeline">
       {state.pending.length ? (
