@@ -15,7 +15,7 @@ const STYLE = `
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--text); }
 header { display: flex; gap: 1rem; align-items: center; justify-content: space-between; max-width: 60rem; margin: 0 auto; padding: 1rem; }
-header a { color: var(--accent); }
+a { color: var(--accent); }
 main { max-width: 60rem; margin: 0 auto; padding: 0 1rem 3rem; }
 h1 { font-size: 1.4rem; margin: 0; }
 h2 { font-size: 1.15rem; margin: 0 0 .75rem; }
