@@ -177,6 +177,18 @@ function StatusInner(props: { outer: StatusT; focus: boolean; showParent: boolea
   // A boost is shown as the boosted post, with who boosted it above.
   const live = useStatus(outer.reblog?.id ?? outer.id);
   const s = outer.reblog ? (live ?? outer.reblog) : (live ?? outer);
+  const [unfiltered, setUnfiltered] = useState(false);
+  // The reader's own filters, as the server matched them: hidden, or behind a line saying which filter.
+  const matched = [...(outer.filtered ?? []), ...(outer.reblog ? (s.filtered ?? []) : [])];
+  if (!focus && matched.some((m) => m.filter.filter_action === "hide")) return null;
+  if (!focus && matched.length && !unfiltered) {
+    return (
+      <article class="status filtered" aria-label="Filtered post">
+        <span class="muted">Filtered: {matched.map((m) => m.filter.title).join(", ")}</span>
+        <button type="button" class="button small secondary" onClick={() => setUnfiltered(true)}>Show anyway</button>
+      </article>
+    );
+  }
   const path = statusPath(s);
   const remote = domainOf(s.account);
   const textLabel = `${displayName(s.account)}, ${relativeTimeLong(s.created_at)}`;

@@ -131,6 +131,8 @@ export interface Status {
   emojis: Emoji[];
   card: Card | null;
   poll: Poll | null;
+  /** the reader's filters this post matched, in the context it was loaded for */
+  filtered?: Array<{ filter: { id: string; title: string; filter_action: "warn" | "hide" | "blur" }; keyword_matches: string[] | null }>;
 }
 
 export interface Context {
