@@ -50,7 +50,7 @@ describe(`served actor and Note JSON carry what Mastodon reads (${testDialect()}
     app = await createWeftApp(loadConfig({ ...t.env, WEFT_URL: ORIGIN, LOG_LEVEL: "silent" }), { migrate: false });
     http = createHttpApp(app);
     const alice = await localAccount(app, "alice", {
-      fields: JSON.stringify([{ name: "Site", value: '<a href="https://alice.example">alice.example</a>', verified_at: null }]),
+      fields: JSON.stringify([{ name: "Pronouns", value: "she/her", verified_at: null }]),
     });
     await app.ctx.db
       .updateTable("accounts")
@@ -87,7 +87,7 @@ describe(`served actor and Note JSON carry what Mastodon reads (${testDialect()}
     assert.match(actor.published, /^\d{4}-\d\d-\d\dT/);
     assert.equal(actor.endpoints.sharedInbox, `${ORIGIN}/inbox`);
     const fields = [actor.attachment].flat();
-    assert.deepEqual(fields, [{ type: "PropertyValue", name: "Site", value: '<a href="https://alice.example">alice.example</a>' }]);
+    assert.deepEqual(fields, [{ type: "PropertyValue", name: "Pronouns", value: "she/her" }]);
     assert.deepEqual(actor.icon, { type: "Image", mediaType: "image/png", url: `${ORIGIN}/system/avatars/a.png` });
     assert.deepEqual(actor.image, { type: "Image", mediaType: "image/jpeg", url: `${ORIGIN}/system/headers/h.jpg` });
     assert.equal(actor.publicKey.id, `${ORIGIN}/users/alice#main-key`);

@@ -24,7 +24,7 @@ describe(`secure mode off, the default (${testDialect()})`, () => {
     t = await createTestDb();
     app = await createWeftApp(loadConfig({ ...t.env, WEFT_URL: "https://weft.test", LOG_LEVEL: "silent" }), { migrate: false });
     http = createHttpApp(app);
-    const alice = await localAccount(app, "alice", { note: "<p>bio</p>" });
+    const alice = await localAccount(app, "alice", { note: "bio" });
     post = await createLocalStatus(app.ctx, { accountId: alice.id, text: "open to all" });
   });
   after(async () => {
@@ -58,7 +58,7 @@ describe(`secure mode: WEFT_AUTHORIZED_FETCH=true (${testDialect()})`, () => {
     weft = await startWeft({ WEFT_AUTHORIZED_FETCH: "true" });
     // A peer that is strict too: each side must sign to read the other's keys.
     peer = await startPeer({ username: "gina", requireSignedFetch: true });
-    alice = await localAccount(weft.app, "alice", { note: "<p>private-ish bio</p>", display_name: "Alice Liddell" });
+    alice = await localAccount(weft.app, "alice", { note: "private-ish bio", display_name: "Alice Liddell" });
     post = await createLocalStatus(weft.app.ctx, { accountId: alice.id, text: "for signed eyes" });
   });
   after(async () => {
