@@ -4,6 +4,7 @@ import * as m0001 from "./migrations/0001_initial.ts";
 import * as m0002 from "./migrations/0002_jobs.ts";
 import * as m0004 from "./migrations/0004_markers.ts";
 import * as m0005 from "./migrations/0005_lists_filters.ts";
+import * as m0007 from "./migrations/0007_pins_reports_notification_groups.ts";
 
 // Listed by hand so migrations work the same from source, from a bundle and under tests.
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   "0002_jobs": m0002,
   "0004_markers": m0004,
   "0005_lists_filters": m0005,
+  "0007_pins_reports_notification_groups": m0007,
 };
 
 class StaticProvider implements MigrationProvider {

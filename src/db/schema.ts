@@ -240,6 +240,12 @@ export interface NotificationTable {
   /** key that makes a notification idempotent, e.g. "favourite:<statusId>:<accountId>" */
   dedupe_key: string | null;
   created_at: Timestamp;
+  /** Mastodon's group key (favourite-<statusId>-<hour>, follow-<hour>…); null: a group of its own */
+  group_key: string | null;
+  /** the report an admin.report notification is about */
+  report_id: string | null;
+  /** held back by the recipient's notification policy (see notification_requests); defaults to 0 */
+  filtered: Generated<Bool>;
 }
 
 export interface HomeFeedTable {
@@ -432,6 +438,73 @@ export interface AnnouncementDismissalTable {
   account_id: string;
 }
 
+export interface StatusPinTable {
+  id: string;
+  account_id: string;
+  status_id: string;
+  created_at: Timestamp;
+}
+
+export interface ConversationMuteTable {
+  account_id: string;
+  /** statuses.conversation_id of the thread */
+  conversation_id: string;
+  created_at: Timestamp;
+}
+
+export interface ReportTable {
+  id: string;
+  /** the reporter */
+  account_id: string;
+  target_account_id: string;
+  /** JSON array of status ids */
+  status_ids: Json;
+  /** JSON array of rule ids (their index in the instance rules, as strings) */
+  rule_ids: Json;
+  comment: string;
+  /** "spam" | "legal" | "violation" | "other" */
+  category: string;
+  forwarded: Bool;
+  /** the Flag's id, when forwarded to the reported account's server */
+  uri: string | null;
+  action_taken_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** "accept" | "filter" | "drop" in each column */
+export interface NotificationPolicyTable {
+  account_id: string;
+  for_not_following: string;
+  for_not_followers: string;
+  for_new_accounts: string;
+  for_private_mentions: string;
+  for_limited_accounts: string;
+  updated_at: Timestamp;
+}
+
+export interface NotificationRequestTable {
+  id: string;
+  account_id: string;
+  from_account_id: string;
+  last_status_id: string | null;
+  notifications_count: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface NotificationPermissionTable {
+  account_id: string;
+  from_account_id: string;
+  created_at: Timestamp;
+}
+
+export interface SuggestionDismissalTable {
+  account_id: string;
+  target_account_id: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   accounts: AccountTable;
   users: UserTable;
@@ -473,4 +546,11 @@ export interface Database {
   conversation_marks: ConversationMarkTable;
   announcements: AnnouncementTable;
   announcement_dismissals: AnnouncementDismissalTable;
+  status_pins: StatusPinTable;
+  conversation_mutes: ConversationMuteTable;
+  reports: ReportTable;
+  notification_policies: NotificationPolicyTable;
+  notification_requests: NotificationRequestTable;
+  notification_permissions: NotificationPermissionTable;
+  suggestion_dismissals: SuggestionDismissalTable;
 }
