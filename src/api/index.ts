@@ -32,6 +32,7 @@ import { mount as mountDirectory } from "./v1/directory.ts";
 import { mount as mountTrends } from "./v1/trends.ts";
 import { mount as mountAnnouncements } from "./v1/announcements.ts";
 import { mount as mountConversations } from "./v1/conversations.ts";
+import { mount as mountStatusPins } from "./v1/status-pins.ts";
 import { mountStreaming } from "./streaming/index.ts";
 
 /**
@@ -72,6 +73,7 @@ export function mountApi(routes: Hono, app: WeftApp): void {
   mountTrends(routes, app);
   mountAnnouncements(routes, app);
   mountConversations(routes, app);
+  mountStatusPins(routes, app);
   mountStreaming(routes, app);
   void routes;
   void app;

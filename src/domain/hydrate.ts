@@ -9,6 +9,8 @@ import type {
 import type { Account } from "./accounts.ts";
 import type { Ctx } from "./context.ts";
 import { loadRelationshipExtras } from "./relationship-extras.ts";
+import { mutedThreadsAmong, threadOf } from "./conversation-mutes.ts";
+import { pinnedAmong, PINNABLE } from "./pins.ts";
 
 /*
  * Batched loaders: everything a list of statuses, accounts, relationships or notifications
@@ -46,7 +48,7 @@ export interface ViewerFlags {
   reblogged: boolean;
   bookmarked: boolean;
   muted: boolean;
-  /** null when the status cannot be pinned by the viewer (not theirs, or not public/unlisted) */
+  /** null when the status cannot be pinned by the viewer (not theirs, a boost, or direct) */
   pinned: boolean | null;
 }
 
@@ -185,7 +187,9 @@ export async function loadStatuses(ctx: Ctx, ids: readonly string[], viewerId: s
           .execute()
       : [],
     appIds.length ? ctx.db.selectFrom("oauth_apps").select(["id", "name", "website"]).where("id", "in", appIds).execute() : [],
-    viewerId ? loadViewerSets(ctx, allIds, viewerId) : null,
+    viewerId
+      ? loadViewerSets(ctx, allIds, viewerId, [...rows.values()].map(threadOf), [...rows.values()].filter((r) => r.account_id === viewerId).map((r) => r.id))
+      : null,
   ]);
 
   const accounts = await loadAccountMap(ctx, [
@@ -222,9 +226,9 @@ export async function loadStatuses(ctx: Ctx, ids: readonly string[], viewerId: s
             favourited: viewer.favourited.has(flagsOf.id),
             reblogged: viewer.reblogged.has(flagsOf.id),
             bookmarked: viewer.bookmarked.has(flagsOf.id),
-            muted: false,
+            muted: viewer.muted.has(threadOf(flagsOf)),
             pinned:
-              s.account_id === viewerId && !reblog && (s.visibility === "public" || s.visibility === "unlisted")
+              s.account_id === viewerId && !reblog && PINNABLE.has(s.visibility)
                 ? viewer.pinned.has(s.id)
                 : null,
           }
@@ -271,10 +275,13 @@ interface ViewerSets {
   reblogged: Set<string>;
   bookmarked: Set<string>;
   pinned: Set<string>;
+  /** threads (conversation ids) the viewer muted */
+  muted: Set<string>;
 }
 
-async function loadViewerSets(ctx: Ctx, statusIds: string[], viewerId: string): Promise<ViewerSets> {
-  const [favs, boosts, marks] = await Promise.all([
+/** `ownIds`: the viewer's own statuses among them, the only ones that can be pinned (no query when none). */
+async function loadViewerSets(ctx: Ctx, statusIds: string[], viewerId: string, threadIds: string[], ownIds: string[]): Promise<ViewerSets> {
+  const [favs, boosts, marks, pinned, muted] = await Promise.all([
     ctx.db
       .selectFrom("favourites")
       .select("status_id")
@@ -294,13 +301,15 @@ async function loadViewerSets(ctx: Ctx, statusIds: string[], viewerId: string): 
       .where("account_id", "=", viewerId)
       .where("status_id", "in", statusIds)
       .execute(),
+    pinnedAmong(ctx, viewerId, ownIds),
+    mutedThreadsAmong(ctx.db, viewerId, threadIds),
   ]);
   return {
     favourited: new Set(favs.map((r) => r.status_id)),
     reblogged: new Set(unique(boosts.map((r) => r.reblog_of_id))),
     bookmarked: new Set(marks.map((r) => r.status_id)),
-    // No pin storage yet: nothing is pinned.
-    pinned: new Set(),
+    pinned,
+    muted,
   };
 }
 

@@ -10,6 +10,8 @@ export interface NotificationFilter {
   excludeTypes?: string[];
   /** only those from this account */
   fromAccountId?: string | null;
+  /** also those the recipient's notification policy filtered (always, when fromAccountId is given) */
+  includeFiltered?: boolean;
 }
 
 function filtered(ctx: Ctx, accountId: string, filter: NotificationFilter) {
@@ -17,8 +19,13 @@ function filtered(ctx: Ctx, accountId: string, filter: NotificationFilter) {
   if (filter.types?.length) q = q.where("notifications.type", "in", filter.types);
   if (filter.excludeTypes?.length) q = q.where("notifications.type", "not in", filter.excludeTypes);
   if (filter.fromAccountId) q = q.where("notifications.from_account_id", "=", filter.fromAccountId);
+  // As Mastodon's `browserable`: what the policy filtered waits in notification requests.
+  if (!filter.includeFiltered && !filter.fromAccountId) q = q.where("notifications.filtered", "=", 0);
   return q;
 }
+
+/** The recipient's notifications a listing may show, for the grouped listing (notification-groups.ts). */
+export { filtered as browsableNotifications };
 
 /** Notification ids in display order (newest first). */
 export async function listNotificationIds(ctx: Ctx, accountId: string, filter: NotificationFilter, page: Page): Promise<string[]> {

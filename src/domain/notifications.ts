@@ -1,7 +1,10 @@
 import { sql } from "kysely";
 import type { Db, Tx } from "../db/index.ts";
+import { mutesThreadOf } from "./conversation-mutes.ts";
 import type { DomainEvent } from "./events.ts";
 import { newId, nowIso } from "./ids.ts";
+import { groupKeyFor } from "./notification-groups.ts";
+import { policyDecision, recordFilteredNotification } from "./notification-policy.ts";
 
 export type NotificationType =
   | "mention" | "status" | "reblog" | "follow" | "follow_request" | "favourite" | "poll" | "update"
@@ -13,6 +16,8 @@ export interface NewNotification {
   fromAccountId: string;
   type: NotificationType;
   statusId?: string | null;
+  /** the report an admin.report is about */
+  reportId?: string | null;
   /** same key, one notification: a redelivered Like does not notify twice */
   dedupeKey?: string;
 }
@@ -57,6 +62,11 @@ export async function notify(
     )
     .executeTakeFirst();
   if (silenced) return null;
+  // A muted thread is silent; the recipient's policy may hold the notification back or drop it.
+  if (n.statusId && (await mutesThreadOf(db, n.accountId, n.statusId))) return null;
+  const decision = await policyDecision(db, n);
+  if (decision === "drop") return null;
+  const filtered = decision === "filter";
   const id = newId();
   const dedupe = n.dedupeKey ?? `${n.type}:${n.accountId}:${n.fromAccountId}:${n.statusId ?? ""}`;
   const inserted = await db
@@ -69,11 +79,19 @@ export async function notify(
       status_id: n.statusId ?? null,
       dedupe_key: dedupe,
       created_at: nowIso(),
+      group_key: filtered ? null : await groupKeyFor(db, n),
+      report_id: n.reportId ?? null,
+      filtered: filtered ? 1 : 0,
     })
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
     .returning("id")
     .executeTakeFirst();
   if (!inserted) return null;
+  if (filtered) {
+    // Held back: no live notification; it waits in the sender's notification request.
+    await recordFilteredNotification(db, n);
+    return id;
+  }
   emit?.({ type: "notification.created", accountId: n.accountId, notificationId: id });
   return id;
 }

@@ -5,6 +5,8 @@ import { followersPage, followingPage, remoteFollowers } from "../domain/follows
 import { findLocalActor } from "../domain/local-actor.ts";
 import { localUrl, paths } from "../domain/uris.ts";
 import { recentActivities } from "./objects.ts";
+import { featuredNotes } from "./featured.ts";
+import { featuredStatusIds } from "../domain/pins.ts";
 import { signedIfSecure } from "./secure-mode.ts";
 
 type Path = `${string}{identifier}${string}`;
@@ -88,13 +90,16 @@ export function registerCollections(federation: Federation<Ctx>): void {
     })
     .authorize(signedIfSecure);
 
-  // Pinned posts are not stored yet: an empty, but real, collection.
+  // Pinned posts (featured.ts).
   federation
     .setFeaturedDispatcher(at(paths.featured("{identifier}")), async (fctx, identifier) => {
       const account = await activeAccount(fctx.data, identifier);
-      return account ? { items: [] } : null;
+      return account ? { items: await featuredNotes(fctx.data, account.id) } : null;
     })
-    .setCounter(async (fctx, identifier) => ((await activeAccount(fctx.data, identifier)) ? 0 : null))
+    .setCounter(async (fctx, identifier) => {
+      const account = await activeAccount(fctx.data, identifier);
+      return account ? (await featuredStatusIds(fctx.data, account.id)).length : null;
+    })
     .authorize(signedIfSecure);
 }
 

@@ -12,7 +12,7 @@ export interface MastodonNotification {
   id: string;
   type: MastodonNotificationType;
   created_at: string;
-  /** Mastodon 4.3 groups notifications; ungrouped ones get a key of their own */
+  /** Mastodon 4.3's group key (domain/notification-groups.ts); ungrouped ones get a key of their own */
   group_key: string;
   account: MastodonAccount;
   status: MastodonStatus | null;
@@ -24,7 +24,7 @@ export function serializeNotification(view: NotificationView, config: Pick<Confi
     id: n.id,
     type: n.type as MastodonNotificationType,
     created_at: isoDate(n.created_at),
-    group_key: `ungrouped-${n.id}`,
+    group_key: n.group_key ?? `ungrouped-${n.id}`,
     account: serializeAccount(view.account, config),
     status: view.status ? serializeStatus(view.status, config) : null,
   };

@@ -42,7 +42,7 @@ export interface MastodonStatus {
   reblogged?: boolean;
   muted?: boolean;
   bookmarked?: boolean;
-  /** only on the viewer's own public or unlisted statuses */
+  /** only on the viewer's own public, unlisted or private statuses */
   pinned?: boolean;
   filtered: [];
   media_attachments: MastodonMediaAttachment[];

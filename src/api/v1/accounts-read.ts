@@ -4,6 +4,7 @@ import { findAccountByHandle } from "../../domain/accounts.ts";
 import { loadAccounts, loadRelationships, loadStatuses } from "../../domain/hydrate.ts";
 import { normaliseId } from "../../domain/ids.ts";
 import { accountStatuses } from "../../domain/timelines.ts";
+import { pinnedStatusIds } from "../../domain/pins.ts";
 import { authenticate, currentAccount, currentAuth, optionalScope, requireScope, requireUser } from "../auth.ts";
 import { serializeAccount } from "../entities/account.ts";
 import { serializeRelationship } from "../entities/relationship.ts";
@@ -60,11 +61,14 @@ export function mount(routes: Hono, app: WeftApp): void {
     if (!view) throw notFound();
     const viewer = viewerId(c);
     const page = parsePage(c);
-    // Weft stores no pins yet, and an account that blocks the viewer shows them nothing.
-    if (flag(c.req.query("pinned"))) return c.json([]);
+    // An account that blocks the viewer shows them nothing.
     if (viewer && viewer !== view.account.id) {
       const [rel] = await loadRelationships(ctx, viewer, [view.account.id]);
       if (rel?.blockedBy) return c.json([]);
+    }
+    if (flag(c.req.query("pinned"))) {
+      const pinned = await loadStatuses(ctx, await pinnedStatusIds(ctx, view.account.id, viewer, page), viewer);
+      return c.json(pinned.map((s) => serializeStatus(s, config)));
     }
     const ids = await accountStatuses(
       ctx,
