@@ -28,6 +28,12 @@ export interface BenchDb {
   ctx: Ctx;
   /** rows as arrays in `columns` order; values are strings, numbers or null */
   insert(table: string, columns: string[], rows: unknown[][]): Promise<void>;
+  /**
+   * Runs a bulk load with the tables' secondary indexes dropped, then builds them again:
+   * building an index once over a million rows is much faster than keeping it up row by row.
+   * Indexes behind constraints (primary keys, UNIQUE) stay.
+   */
+  withoutIndexes(tables: string[], load: () => Promise<void>): Promise<void>;
   /** raw SQL (ANALYZE, EXPLAIN…), results as objects */
   query(text: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   drop(): Promise<void>;
@@ -86,6 +92,20 @@ export async function createBenchDb(dialect: Dialect, weftUrl: string): Promise<
     ctx,
     insert: raw.insert,
     query: raw.query,
+    async withoutIndexes(tables, load) {
+      const list = tables.map((t) => `'${t}'`).join(",");
+      const indexes = (await raw.query(
+        dialect === "postgres"
+          ? `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename IN (${list}) AND indexname NOT IN (SELECT conname FROM pg_constraint)`
+          : `SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name IN (${list}) AND sql IS NOT NULL`,
+      )) as Array<{ name: string; def: string }>;
+      for (const i of indexes) await raw.query(`DROP INDEX ${i.name}`);
+      try {
+        await load();
+      } finally {
+        for (const i of indexes) await raw.query(i.def);
+      }
+    },
     async drop() {
       await raw.close().catch(() => {});
       await handle.close().catch(() => {});

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
-import { median, repoRoot, rssMiB, stop, tempDir } from "./lib.ts";
+import { cpuMs, median, repoRoot, rssMiB, stop, tempDir } from "./lib.ts";
 
 /*
  * Start-up of an embedded (SQLite) install: time from spawning `weft serve` to its first
@@ -17,6 +17,8 @@ export interface StartupResult {
   /** medians over the warm starts */
   warmMs: { health: number; instance: number; actor: number };
   warmMinMs: { health: number; instance: number; actor: number };
+  /** CPU time (user + system) the Weft process had used at each point, medians over the warm starts */
+  warmCpuMs: { health: number; instance: number; actor: number };
   idleRssHealthOnlyMiB: number;
   idleRssAfterRequestsMiB: number;
 }
@@ -28,6 +30,7 @@ interface OneStart {
   health: number;
   instance: number;
   actor: number;
+  cpu: { health: number; instance: number; actor: number };
   rss: number;
 }
 
@@ -51,6 +54,7 @@ async function oneStart(env: Record<string, string>, mode: "all" | "health-only"
       await new Promise((r) => setTimeout(r, 2));
     }
     const health = performance.now() - startedAt;
+    const cpu = { health: cpuMs(child.pid!), instance: NaN, actor: NaN };
     let instance = NaN;
     let actor = NaN;
     if (mode === "all") {
@@ -58,13 +62,15 @@ async function oneStart(env: Record<string, string>, mode: "all" | "health-only"
       if (!i.ok) throw new Error(`/api/v1/instance answered ${i.status}`);
       await i.json();
       instance = performance.now() - startedAt;
+      cpu.instance = cpuMs(child.pid!);
       const a = await fetch(`${base}/users/bench`, { headers: { accept: "application/activity+json" } });
       if (!a.ok) throw new Error(`actor fetch answered ${a.status}`);
       await a.json();
       actor = performance.now() - startedAt;
+      cpu.actor = cpuMs(child.pid!);
     }
     await new Promise((r) => setTimeout(r, 3000));
-    return { health, instance, actor, rss: rssMiB(child.pid!) };
+    return { health, instance, actor, cpu, rss: rssMiB(child.pid!) };
   } finally {
     await stop(child);
   }
@@ -101,6 +107,11 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
     coldMs: { health: cold.health, instance: cold.instance, actor: cold.actor },
     warmMs: { health: median(pick("health")), instance: median(pick("instance")), actor: median(pick("actor")) },
     warmMinMs: { health: Math.min(...pick("health")), instance: Math.min(...pick("instance")), actor: Math.min(...pick("actor")) },
+    warmCpuMs: {
+      health: median(warm.map((w) => w.cpu.health)),
+      instance: median(warm.map((w) => w.cpu.instance)),
+      actor: median(warm.map((w) => w.cpu.actor)),
+    },
     idleRssHealthOnlyMiB: healthOnly.rss,
     idleRssAfterRequestsMiB: median(warm.map((w) => w.rss)),
   };

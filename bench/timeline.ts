@@ -82,46 +82,48 @@ export async function seedTimeline(db: BenchDb, sizes = timelineSizes()): Promis
   await db.insert("accounts", cols, accountRows);
   await db.insert("users", ["account_id", "admin", "approved", "keys", "settings", "created_at"], userRows);
 
-  // Statuses, oldest first, each by a random author; remembered per author, newest last.
-  const byAuthor: Array<Array<{ id: string; at: number }>> = authorIds.map(() => []);
-  const statusCols = ["id", "uri", "url", "account_id", "local", "content", "visibility", "language", "created_at"];
-  const batch = 100_000;
-  for (let start = 0; start < sizes.statuses; start += batch) {
-    const rows: unknown[][] = [];
-    for (let i = start; i < Math.min(sizes.statuses, start + batch); i++) {
-      const at = now - span + Math.floor((i / sizes.statuses) * span);
-      const id = newId(at);
-      const a = Math.floor(random() * sizes.authors);
-      const domain = `r${a % 200}.bench.example`;
-      byAuthor[a].push({ id, at });
-      const words = Array.from({ length: 12 + Math.floor(random() * 30) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(" ");
-      rows.push([id, `https://${domain}/users/a${a}/statuses/${i}`, `https://${domain}/@a${a}/${i}`, authorIds[a], 0, `<p>${words}</p>`, "public", "en", iso(at)]);
-    }
-    await db.insert("statuses", statusCols, rows);
-  }
-
-  // Follows, and each user's home feed: the newest FEED_CAP statuses of the authors they follow.
   let feedRows = 0;
-  for (let u0 = 0; u0 < sizes.users; u0 += 100) {
-    const followRows: unknown[][] = [];
-    const feed: unknown[][] = [];
-    for (let u = u0; u < Math.min(sizes.users, u0 + 100); u++) {
-      const followed = new Set<number>();
-      while (followed.size < Math.min(sizes.follows, sizes.authors)) followed.add(Math.floor(random() * sizes.authors));
-      const candidates: Array<{ id: string; at: number; author: number }> = [];
-      // With statuses spread at random, an author rarely has more than a few in any user's newest 800.
-      const perAuthor = Math.max(20, Math.ceil((sizes.feedCap / followed.size) * 5));
-      for (const a of followed) {
-        followRows.push([newId(now - span + u), userIds[u], authorIds[a], null, iso(now - span)]);
-        for (const s of byAuthor[a].slice(-perAuthor)) candidates.push({ ...s, author: a });
+  await db.withoutIndexes(["statuses", "follows", "home_feed"], async () => {
+    // Statuses, oldest first, each by a random author; remembered per author, newest last.
+    const byAuthor: Array<Array<{ id: string; at: number }>> = authorIds.map(() => []);
+    const statusCols = ["id", "uri", "url", "account_id", "local", "content", "visibility", "language", "created_at"];
+    const batch = 100_000;
+    for (let start = 0; start < sizes.statuses; start += batch) {
+      const rows: unknown[][] = [];
+      for (let i = start; i < Math.min(sizes.statuses, start + batch); i++) {
+        const at = now - span + Math.floor((i / sizes.statuses) * span);
+        const id = newId(at);
+        const a = Math.floor(random() * sizes.authors);
+        const domain = `r${a % 200}.bench.example`;
+        byAuthor[a].push({ id, at });
+        const words = Array.from({ length: 12 + Math.floor(random() * 30) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(" ");
+        rows.push([id, `https://${domain}/users/a${a}/statuses/${i}`, `https://${domain}/@a${a}/${i}`, authorIds[a], 0, `<p>${words}</p>`, "public", "en", iso(at)]);
       }
-      candidates.sort((x, y) => (x.id < y.id ? 1 : -1));
-      for (const c of candidates.slice(0, sizes.feedCap)) feed.push([userIds[u], c.id, authorIds[c.author], iso(c.at)]);
+      await db.insert("statuses", statusCols, rows);
     }
-    await db.insert("follows", ["id", "account_id", "target_account_id", "uri", "created_at"], followRows);
-    await db.insert("home_feed", ["account_id", "status_id", "author_id", "created_at"], feed);
-    feedRows += feed.length;
-  }
+
+    // Follows, and each user's home feed: the newest FEED_CAP statuses of the authors they follow.
+    for (let u0 = 0; u0 < sizes.users; u0 += 100) {
+      const followRows: unknown[][] = [];
+      const feed: unknown[][] = [];
+      for (let u = u0; u < Math.min(sizes.users, u0 + 100); u++) {
+        const followed = new Set<number>();
+        while (followed.size < Math.min(sizes.follows, sizes.authors)) followed.add(Math.floor(random() * sizes.authors));
+        const candidates: Array<{ id: string; at: number; author: number }> = [];
+        // With statuses spread at random, an author rarely has more than a few in any user's newest 800.
+        const perAuthor = Math.max(20, Math.ceil((sizes.feedCap / followed.size) * 5));
+        for (const a of followed) {
+          followRows.push([newId(now - span + u), userIds[u], authorIds[a], null, iso(now - span)]);
+          for (const s of byAuthor[a].slice(-perAuthor)) candidates.push({ ...s, author: a });
+        }
+        candidates.sort((x, y) => (x.id < y.id ? 1 : -1));
+        for (const c of candidates.slice(0, sizes.feedCap)) feed.push([userIds[u], c.id, authorIds[c.author], iso(c.at)]);
+      }
+      await db.insert("follows", ["id", "account_id", "target_account_id", "uri", "created_at"], followRows);
+      await db.insert("home_feed", ["account_id", "status_id", "author_id", "created_at"], feed);
+      feedRows += feed.length;
+    }
+  });
   await db.query("ANALYZE");
   return { userIds, feedRows };
 }
