@@ -8,7 +8,6 @@ import { canView } from "../../domain/visibility.ts";
 import { aboutPage } from "./about.ts";
 import { profileFeed, tagFeed } from "./feeds.ts";
 import { profilePath, statusPath } from "./format.ts";
-import { landingPage } from "./landing.ts";
 import { profilePage } from "./profile.ts";
 import { onFediverse } from "./profile-header.ts";
 import { redirect, sendNotFound, siteName, wantsActivityPub } from "./respond.ts";
@@ -109,7 +108,7 @@ async function tagRoute(app: WeftApp, c: Context): Promise<Response> {
 
 export function mountPublicPages(routes: Hono, app: WeftApp): void {
   mountStylesheet(routes);
-  routes.get("/", (c) => landingPage(app, c));
+  // `/` is the web app's (app-routes.ts), which shows landingPage to browsers it has not signed in.
   routes.get("/about", (c) => aboutPage(app, c));
   routes.get("/tags/:name", (c) => tagRoute(app, c));
   routes.get("/:handle{@[^/]+}", (c) => profileRoute(app, c, false));
