@@ -2,7 +2,6 @@ import type { Server } from "node:http";
 import WebSocket from "ws";
 import { attachStreaming, closeStreaming, streamingHub } from "../../src/api/streaming/index.ts";
 import type { StreamHub } from "../../src/api/streaming/hub.ts";
-import { runWeftWorker } from "../../src/jobs/worker.ts";
 import { type TestDb } from "../helpers/db.ts";
 import { startApiServer, type ApiServer } from "../helpers/server.ts";
 
@@ -30,16 +29,13 @@ export interface StreamingServerOptions {
 }
 
 export async function startStreamingServer(options: StreamingServerOptions = {}): Promise<StreamingServer> {
-  const abort = new AbortController();
-  let worker: Promise<void> = Promise.resolve();
   let detach = () => {};
   const base = await startApiServer(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}, {
     db: options.db,
     publicUrl: options.publicUrl,
+    worker: options.worker,
     prepare: (app) => void streamingHub(app, { heartbeatMs: options.heartbeatMs, tokenCheckMs: options.tokenCheckMs }),
     async beforeClose() {
-      abort.abort();
-      await worker.catch(() => {});
       await closeStreaming(base.app);
       detach();
     },
@@ -47,7 +43,6 @@ export async function startStreamingServer(options: StreamingServerOptions = {})
   const { app } = base;
   const hub = streamingHub(app);
   detach = attachStreaming(base.server as Server, app);
-  if (options.worker) worker = runWeftWorker(app.handle, app.jobs, { signal: abort.signal, log: app.log, pollIntervalMs: 200 });
   return { ...base, wsUrl: `ws://127.0.0.1:${base.port}`, hub };
 }
 

@@ -8,6 +8,7 @@ import { createWeftApp, type WeftApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { Ctx } from "../../src/domain/context.ts";
 import { createHttpApp } from "../../src/http.ts";
+import { runWeftWorker } from "../../src/jobs/worker.ts";
 import { createTestDb, type TestDb } from "./db.ts";
 
 /*
@@ -35,6 +36,8 @@ export interface ApiServerOptions {
   publicUrl?: string;
   /** runs once the app is built, before it serves (e.g. to configure the streaming hub) */
   prepare?: (app: WeftApp) => void;
+  /** run Weft's queue worker (timeline fan-out, deliveries), as `weft serve` does */
+  worker?: boolean;
   /** runs first on close, for what a test attached to the server (streaming, a worker) */
   beforeClose?: () => Promise<void>;
 }
@@ -67,6 +70,10 @@ export async function startApiServer(env: Record<string, string> = {}, options: 
   options.prepare?.(app);
   const server: ServerType = serve({ fetch: createHttpApp(app).fetch, port, hostname: "127.0.0.1" });
   await once(server, "listening");
+  const stopWorker = new AbortController();
+  const worker = options.worker
+    ? runWeftWorker(app.handle, app.jobs, { signal: stopWorker.signal, log: app.log, pollIntervalMs: 200 })
+    : Promise.resolve();
   return {
     url,
     port,
@@ -77,6 +84,8 @@ export async function startApiServer(env: Record<string, string> = {}, options: 
     server,
     async close() {
       await options.beforeClose?.();
+      stopWorker.abort();
+      await worker.catch(() => {});
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
