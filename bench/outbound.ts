@@ -21,6 +21,8 @@ export const outboundSizes = () => ({
   followers: env("BENCH_OUTBOUND_FOLLOWERS", 20_000),
   servers: env("BENCH_OUTBOUND_SERVERS", 2_000),
   posts: env("BENCH_OUTBOUND_POSTS", 2),
+  /** how long each sink server takes to answer */
+  sinkDelayMs: env("BENCH_SINK_DELAY_MS", 0),
 });
 
 export interface OutboundResult {

@@ -43,6 +43,7 @@ export async function startSink(servers: number, host = "127.0.0.3"): Promise<Si
 
 async function serve(servers: number, host: string): Promise<void> {
   const state: SinkState = { ports: [], count: 0, firstAt: 0, lastAt: 0, signed: 0 };
+  const delayMs = Number(process.env.BENCH_SINK_DELAY_MS ?? 0);
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     req.resume();
     req.on("end", () => {
@@ -53,7 +54,9 @@ async function serve(servers: number, host: string): Promise<void> {
         state.firstAt ||= now;
         state.lastAt = now;
       }
-      res.writeHead(202).end();
+      // BENCH_SINK_DELAY_MS: answer as late as a distant server would (real inboxes are 50–500 ms away).
+      if (delayMs > 0) setTimeout(() => res.writeHead(202).end(), delayMs);
+      else res.writeHead(202).end();
     });
   };
   for (let i = 0; i < servers; i++) {
