@@ -5,6 +5,7 @@ import * as m0002 from "./migrations/0002_jobs.ts";
 import * as m0004 from "./migrations/0004_markers.ts";
 import * as m0005 from "./migrations/0005_lists_filters.ts";
 import * as m0007 from "./migrations/0007_pins_reports_notification_groups.ts";
+import * as m0008 from "./migrations/0008_preview_cards.ts";
 
 // Listed by hand so migrations work the same from source, from a bundle and under tests.
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   "0004_markers": m0004,
   "0005_lists_filters": m0005,
   "0007_pins_reports_notification_groups": m0007,
+  "0008_preview_cards": m0008,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -505,6 +505,36 @@ export interface SuggestionDismissalTable {
   created_at: Timestamp;
 }
 
+export interface PreviewCardTable {
+  id: string;
+  url: string;
+  title: string;
+  description: string;
+  type: "link" | "photo" | "video" | "rich";
+  author_name: string;
+  author_url: string;
+  provider_name: string;
+  provider_url: string;
+  /** always "": remote embed HTML is never stored */
+  html: string;
+  width: number;
+  height: number;
+  /** the remote image URL (not cached locally) */
+  image: string | null;
+  image_description: string;
+  blurhash: string | null;
+  language: string | null;
+  published_at: Timestamp | null;
+  fetched_at: Timestamp | null;
+  error: string | null;
+  created_at: Timestamp;
+}
+
+export interface StatusCardTable {
+  status_id: string;
+  card_id: string;
+}
+
 export interface Database {
   accounts: AccountTable;
   users: UserTable;
@@ -553,4 +583,6 @@ export interface Database {
   notification_requests: NotificationRequestTable;
   notification_permissions: NotificationPermissionTable;
   suggestion_dismissals: SuggestionDismissalTable;
+  preview_cards: PreviewCardTable;
+  status_cards: StatusCardTable;
 }
