@@ -33,6 +33,7 @@ import { mount as mountTrends } from "./v1/trends.ts";
 import { mount as mountAnnouncements } from "./v1/announcements.ts";
 import { mount as mountConversations } from "./v1/conversations.ts";
 import { mount as mountStatusPins } from "./v1/status-pins.ts";
+import { mount as mountGroupedNotifications } from "./v2/notifications.ts";
 import { mountStreaming } from "./streaming/index.ts";
 
 /**
@@ -74,6 +75,7 @@ export function mountApi(routes: Hono, app: WeftApp): void {
   mountAnnouncements(routes, app);
   mountConversations(routes, app);
   mountStatusPins(routes, app);
+  mountGroupedNotifications(routes, app);
   mountStreaming(routes, app);
   void routes;
   void app;

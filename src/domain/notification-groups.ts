@@ -260,10 +260,10 @@ async function groupData(ctx: Ctx, accountId: string, keys: string[], range: Ran
       .select(["group_key", (eb) => eb.fn.max<string>("id").as("max_id"), (eb) => eb.fn.countAll<string | number>().as("n")])
       .groupBy("group_key")
       .execute(),
-    range?.from
-      ? inGroups()
+    // Without a lower bound (the last page) the page reaches down to the group's first notification.
+    range
+      ? upTo(range.from ? inGroups().where("id", ">=", range.from) : inGroups())
           .select(["group_key", (eb) => eb.fn.min<string>("id").as("min_id")])
-          .where("id", ">=", range.from)
           .groupBy("group_key")
           .execute()
       : Promise.resolve([] as Array<{ group_key: string | null; min_id: string }>),
@@ -302,7 +302,7 @@ async function groupData(ctx: Ctx, accountId: string, keys: string[], range: Ran
       maxId: t.max_id,
       count: Number(t.n),
       samples: samplesOf.get(t.group_key) ?? [],
-      minId: range?.from ? (minOf.get(t.group_key) ?? null) : null,
+      minId: minOf.get(t.group_key) ?? null,
       latestAt: timeOf.get(t.max_id) ?? "",
     });
   }

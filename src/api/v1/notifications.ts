@@ -22,7 +22,7 @@ import { filteredNotificationsJson } from "./filters.ts";
 const ID = "{[0-9]+}";
 
 /** `types[]=a&types[]=b`, `types=a`, or `types[0]=a` (masto.js), all the same list. */
-function queryList(c: Context, name: string): string[] {
+export function queryList(c: Context, name: string): string[] {
   const url = new URL(c.req.url);
   const out: string[] = [];
   for (const [k, v] of url.searchParams) {
@@ -31,12 +31,13 @@ function queryList(c: Context, name: string): string[] {
   return out;
 }
 
-function filterOf(c: Context): NotificationFilter {
+export function filterOf(c: Context): NotificationFilter {
   const from = c.req.query("account_id");
   return {
     types: queryList(c, "types"),
     excludeTypes: queryList(c, "exclude_types"),
     fromAccountId: from && isId(from) ? normaliseId(from) : null,
+    includeFiltered: /^(1|true|t|on|yes)$/i.test(c.req.query("include_filtered") ?? ""),
   };
 }
 
