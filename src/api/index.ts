@@ -34,6 +34,7 @@ import { mount as mountAnnouncements } from "./v1/announcements.ts";
 import { mount as mountConversations } from "./v1/conversations.ts";
 import { mount as mountStatusPins } from "./v1/status-pins.ts";
 import { mount as mountGroupedNotifications } from "./v2/notifications.ts";
+import { mount as mountReports } from "./v1/reports.ts";
 import { mountStreaming } from "./streaming/index.ts";
 
 /**
@@ -76,6 +77,7 @@ export function mountApi(routes: Hono, app: WeftApp): void {
   mountConversations(routes, app);
   mountStatusPins(routes, app);
   mountGroupedNotifications(routes, app);
+  mountReports(routes, app);
   mountStreaming(routes, app);
   void routes;
   void app;

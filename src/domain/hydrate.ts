@@ -11,6 +11,8 @@ import type { Ctx } from "./context.ts";
 import { loadRelationshipExtras } from "./relationship-extras.ts";
 import { mutedThreadsAmong, threadOf } from "./conversation-mutes.ts";
 import { pinnedAmong, PINNABLE } from "./pins.ts";
+import { loadCards, type PreviewCard } from "./cards.ts";
+import { getReports, type Report } from "./reports.ts";
 
 /*
  * Batched loaders: everything a list of statuses, accounts, relationships or notifications
@@ -67,6 +69,8 @@ export interface StatusView {
   application: { name: string; website: string | null } | null;
   /** null when nobody is signed in */
   viewer: ViewerFlags | null;
+  /** the link preview, once fetched (never on the boost itself) */
+  card?: PreviewCard | null;
 }
 
 export interface RelationshipView {
@@ -87,10 +91,17 @@ export interface RelationshipView {
   note: string;
 }
 
+export interface ReportView {
+  report: Report;
+  targetAccount: AccountView;
+}
+
 export interface NotificationView {
   notification: NotificationRow;
   account: AccountView;
   status: StatusView | null;
+  /** for admin.report */
+  report?: ReportView | null;
 }
 
 const unique = <T>(xs: Iterable<T | null | undefined>): T[] => [...new Set([...xs].filter((x): x is T => x != null))];
@@ -165,7 +176,7 @@ export async function loadStatuses(ctx: Ctx, ids: readonly string[], viewerId: s
   const pollIds = unique([...rows.values()].map((s) => s.poll_id));
   const appIds = unique([...rows.values()].map((s) => s.application_id));
 
-  const [mentionRows, media, tagRows, polls, votes, apps, viewer] = await Promise.all([
+  const [mentionRows, media, tagRows, polls, votes, apps, viewer, cards] = await Promise.all([
     ctx.db.selectFrom("mentions").select(["status_id", "account_id", "silent"]).where("status_id", "in", allIds).execute(),
     ctx.db.selectFrom("media_attachments").selectAll().where("status_id", "in", allIds).orderBy("id").execute(),
     ctx.db
@@ -190,6 +201,7 @@ export async function loadStatuses(ctx: Ctx, ids: readonly string[], viewerId: s
     viewerId
       ? loadViewerSets(ctx, allIds, viewerId, [...rows.values()].map(threadOf), [...rows.values()].filter((r) => r.account_id === viewerId).map((r) => r.id))
       : null,
+    loadCards(ctx, allIds),
   ]);
 
   const accounts = await loadAccountMap(ctx, [
@@ -221,6 +233,7 @@ export async function loadStatuses(ctx: Ctx, ids: readonly string[], viewerId: s
       tags: (tagsBy.get(s.id) ?? []).map(({ status_id: _s, ...tag }) => tag),
       poll: pollRow ? pollView(pollRow, viewerId, votesBy.get(pollRow.id) ?? [], now) : null,
       application: app ? { name: app.name, website: app.website } : null,
+      card: reblog ? null : (cards.get(s.id) ?? null),
       viewer: viewer
         ? {
             favourited: viewer.favourited.has(flagsOf.id),
@@ -401,10 +414,12 @@ export async function loadNotifications(
     .where("id", "in", wanted)
     .where("account_id", "=", recipientId)
     .execute();
-  const [accounts, statuses] = await Promise.all([
-    loadAccountMap(ctx, rows.map((n) => n.from_account_id)),
+  const [statuses, reports] = await Promise.all([
     loadStatuses(ctx, unique(rows.map((n) => n.status_id)), recipientId),
+    getReports(ctx, unique(rows.map((n) => n.report_id))),
   ]);
+  const accounts = await loadAccountMap(ctx, [...rows.map((n) => n.from_account_id), ...reports.map((r) => r.target_account_id)]);
+  const reportById = new Map(reports.map((r) => [r.id, r]));
   const statusById = new Map(statuses.map((s) => [s.status.id, s]));
   const byId = new Map(rows.map((n) => [n.id, n]));
   return wanted.flatMap((id) => {
@@ -413,7 +428,10 @@ export async function loadNotifications(
     const account = accounts.get(n.from_account_id);
     const status = n.status_id ? (statusById.get(n.status_id) ?? null) : null;
     if (!account || (n.status_id && !status)) return [];
-    return [{ notification: n, account, status }];
+    if (!n.report_id) return [{ notification: n, account, status }];
+    const report = reportById.get(n.report_id);
+    const targetAccount = report && accounts.get(report.target_account_id);
+    return report && targetAccount ? [{ notification: n, account, status, report: { report, targetAccount } }] : [];
   });
 }
 

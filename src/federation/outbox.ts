@@ -8,6 +8,7 @@ import type { JobRegistry } from "../jobs/worker.ts";
 import { buildLocalActor } from "./actor.ts";
 import { federationContext, type FederationHandle } from "./lookup.ts";
 import { deliverStatusActivity } from "./outbox-statuses.ts";
+import { deliverFlag } from "./flag.ts";
 
 /**
  * Runs a "deliver" job: turns the domain description of an outbound activity into
@@ -92,6 +93,8 @@ export async function handleDeliverJob(app: FederationHandle, activity: Outbound
       await fctx.sendActivity({ identifier: me.username }, inboxes, del);
       return;
     }
+    case "Flag":
+      return deliverFlag(app, fctx as Context<Ctx>, activity.reportId);
     default:
       return deliverStatusActivity(app, fctx as Context<Ctx>, activity);
   }

@@ -39,7 +39,9 @@ export type OutboundActivity =
   | { type: "DeleteActor"; accountId: string; uri: string; inboxes: string[] }
   /** `uri` is the Block's id, kept on the blocks row so the Undo names the same Block */
   | { type: "Block"; accountId: string; targetAccountId: string; uri: string }
-  | { type: "UndoBlock"; accountId: string; targetAccountId: string; uri: string };
+  | { type: "UndoBlock"; accountId: string; targetAccountId: string; uri: string }
+  /** a report forwarded to the reported account's server, from the instance actor */
+  | { type: "Flag"; reportId: string };
 
 export async function enqueueJob(db: Db | Tx, job: WeftJob, runAt: Date = new Date()): Promise<void> {
   await db

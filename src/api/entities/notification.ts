@@ -2,6 +2,7 @@ import type { Config } from "../../config.ts";
 import type { NotificationView } from "../../domain/hydrate.ts";
 import { type MastodonAccount, serializeAccount } from "./account.ts";
 import { isoDate } from "./format.ts";
+import { type MastodonReport, serializeReport } from "./report.ts";
 import { type MastodonStatus, serializeStatus } from "./status.ts";
 
 export type MastodonNotificationType =
@@ -16,11 +17,13 @@ export interface MastodonNotification {
   group_key: string;
   account: MastodonAccount;
   status: MastodonStatus | null;
+  /** admin.report only */
+  report?: MastodonReport | null;
 }
 
 export function serializeNotification(view: NotificationView, config: Pick<Config, "url">): MastodonNotification {
   const n = view.notification;
-  return {
+  const out: MastodonNotification = {
     id: n.id,
     type: n.type as MastodonNotificationType,
     created_at: isoDate(n.created_at),
@@ -28,4 +31,6 @@ export function serializeNotification(view: NotificationView, config: Pick<Confi
     account: serializeAccount(view.account, config),
     status: view.status ? serializeStatus(view.status, config) : null,
   };
+  if (view.report) out.report = serializeReport(view.report, config);
+  return out;
 }
