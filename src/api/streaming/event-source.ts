@@ -22,13 +22,14 @@ export function mountEventSource(routes: Hono, hub: StreamHub): void {
 
 async function open(c: Context, hub: StreamHub): Promise<Response> {
   const url = new URL(c.req.url);
-  const name = channelFromPath(url.pathname, url.searchParams.get("only_media") ?? undefined);
-  if (!name) return c.json({ error: "Unknown channel requested" }, 400);
   const state = c.get("weftAuth");
   const auth = state
     ? streamAuth(state)
     : await authenticateStream(hub.app, streamingToken({ authorization: c.req.header("authorization") }, url));
+  // Credentials first, as Mastodon's streaming server does: a stranger learns nothing, not even which channels exist.
   if (!auth.ok) return c.json({ error: auth.error }, auth.status);
+  const name = channelFromPath(url.pathname, url.searchParams.get("only_media") ?? undefined);
+  if (!name) return c.json({ error: "Unknown channel requested" }, 400);
   const result = await resolveChannel(hub.app.ctx, auth.viewer, name, Object.fromEntries(url.searchParams));
   if (!result.ok) return result.status === 401 ? c.json({ error: result.error }, 401) : c.json({ error: "Not found" }, 404);
   await hub.start();

@@ -1,7 +1,7 @@
 import type { Context, Hono } from "hono";
 import type { WeftApp } from "../../app.ts";
 import { announcementExists, currentAnnouncements, dismissAnnouncement, type AnnouncementView } from "../../domain/announcements.ts";
-import { authenticate, currentAccount, currentAuth, optionalScope, requireScope, requireUser } from "../auth.ts";
+import { authenticate, currentAccount, currentAuth, requireScope, requireUser } from "../auth.ts";
 import { bioHtml, isoDate } from "../entities/format.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { flag } from "./accounts-read.ts";
@@ -51,7 +51,8 @@ export function mount(routes: Hono, app: WeftApp): void {
   const auth = authenticate(app);
   const write = [auth, requireScope("write:accounts"), requireUser] as const;
 
-  routes.get("/api/v1/announcements", auth, optionalScope("read"), async (c) => {
+  // Mastodon asks for a token with `read` here (an app token will do), unlike most public reads.
+  routes.get("/api/v1/announcements", auth, requireScope("read"), async (c) => {
     const viewer = currentAuth(c)?.account?.id ?? null;
     const found = await currentAnnouncements(ctx, viewer, { withDismissed: flag(c.req.query("with_dismissed")) });
     return c.json(found.map((v) => serializeAnnouncement(v, config)));
