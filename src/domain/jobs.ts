@@ -3,6 +3,7 @@ import type { Ctx } from "./context.ts";
 import { fanOutStatus } from "./fanout.ts";
 import { closePoll } from "./polls.ts";
 import { runDailyMaintenance } from "./maintenance.ts";
+import { attachCard } from "./cards.ts";
 
 /** The follow-up work domain/ itself records (see enqueueJob); federation/ registers "deliver". */
 export function registerDomainJobs(ctx: Ctx, jobs: JobRegistry): void {
@@ -13,4 +14,7 @@ export function registerDomainJobs(ctx: Ctx, jobs: JobRegistry): void {
     await closePoll(ctx, String(job.pollId));
   });
   jobs.register("maintenance.daily", () => runDailyMaintenance(ctx));
+  jobs.register("card.fetch", async (job) => {
+    await attachCard(ctx, String(job.statusId), String(job.url));
+  });
 }

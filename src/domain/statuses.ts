@@ -10,6 +10,7 @@ import { newId, nowIso } from "./ids.ts";
 import { notify, withdrawNotifications } from "./notifications.ts";
 import { createPoll, type NewPoll, type RemotePollData, storeRemotePoll } from "./polls.ts";
 import { attachMedia, storeRemoteMedia, type RemoteMediaData } from "./media-attach.ts";
+import { enqueueCardFetch } from "./cards.ts";
 import { countStatusCharacters, parseStatusText, renderStatusText } from "./status-text.ts";
 import { upsertTags } from "./tags.ts";
 import { inTx } from "./tx.ts";
@@ -148,6 +149,7 @@ export async function createLocalStatus(ctx: Ctx, input: NewLocalStatus): Promis
       .execute();
     emit({ type: "home.inserted", accountId: author.id, statusId: id });
     await enqueueJob(tx, { kind: "fanout.status", statusId: id });
+    await enqueueCardFetch(tx, row, { media: mediaIds.length > 0, poll: !!input.poll });
     if (author.federating) await enqueueJob(tx, { kind: "deliver", activity: { type: "CreateStatus", statusId: id } });
     return row;
   });
@@ -201,6 +203,7 @@ export async function ingestRemoteStatus(ctx: Ctx, input: RemoteStatusData): Pro
       await adoptOrphanReplies(tx, row);
       await afterInsert(tx, row, parent, emit);
       await enqueueJob(tx, { kind: "fanout.status", statusId: id });
+      await enqueueCardFetch(tx, row, { media: input.media.length > 0, poll: !!input.poll });
       return row;
     });
   } catch (err) {

@@ -4,7 +4,7 @@ import type { AccountView, StatusView } from "../../domain/hydrate.ts";
 import type { StatusTable } from "../../db/schema.ts";
 import { type MastodonAccount, serializeAccount } from "./account.ts";
 import { type MastodonApplication, serializeApplication } from "./application.ts";
-import type { MastodonPreviewCard } from "./card.ts";
+import { type MastodonPreviewCard, serializePreviewCard } from "./card.ts";
 import type { MastodonCustomEmoji } from "./emoji.ts";
 import { htmlToPlainText } from "../../domain/text/index.ts";
 import { isoDate } from "./format.ts";
@@ -101,7 +101,7 @@ export function serializeStatus(view: StatusView, config: Pick<Config, "url">): 
     mentions: view.mentions.map(serializeMention),
     tags: view.tags.map((t) => serializeStatusTag(t, config)),
     emojis: [],
-    card: null,
+    card: view.card ? serializePreviewCard(view.card) : null,
     poll: view.poll ? serializePoll(view.poll) : null,
     application: serializeApplication(view.application),
   };
