@@ -35,6 +35,7 @@ import { mount as mountConversations } from "./v1/conversations.ts";
 import { mount as mountStatusPins } from "./v1/status-pins.ts";
 import { mount as mountGroupedNotifications } from "./v2/notifications.ts";
 import { mount as mountReports } from "./v1/reports.ts";
+import { mount as mountNotificationRequests } from "./v1/notification-requests.ts";
 import { mountStreaming } from "./streaming/index.ts";
 
 /**
@@ -78,6 +79,7 @@ export function mountApi(routes: Hono, app: WeftApp): void {
   mountStatusPins(routes, app);
   mountGroupedNotifications(routes, app);
   mountReports(routes, app);
+  mountNotificationRequests(routes, app);
   mountStreaming(routes, app);
   void routes;
   void app;
