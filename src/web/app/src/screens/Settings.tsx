@@ -222,9 +222,14 @@ function AccountSection({ account }: { account: CredentialAccount }) {
         <a href="/about">About this server</a>
         {isAdmin ? <a href="/admin">Server administration</a> : null}
       </div>
-      <p class="hint">
-        Changing your password, reviewing signed-in apps, exporting your posts and deleting your account are not available in the app yet.
-      </p>
+      <h2 class="section-title">Account and security</h2>
+      <div class="link-list">
+        <a href="/settings/password">Change password</a>
+        <a href="/settings/apps">Authorized apps</a>
+        <a href="/settings/export">Export your data</a>
+        <a href="/settings/delete">Delete account</a>
+      </div>
+      <p class="hint">These open on the server's own pages, which may ask you to sign in again.</p>
       <button type="button" class="button secondary" onClick={async () => {
         await signOut(getToken());
         location.assign("/");
