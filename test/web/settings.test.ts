@@ -286,6 +286,7 @@ describe(`account settings pages (${testDialect()})`, () => {
         assert.equal(item.actor, fay.uri);
       }
       assert.equal(outbox.orderedItems[0].object.id, first.uri);
+      assert.equal(outbox.orderedItems[0].object.attachment.url, `/media_attachments/files/${picture}`, "the post points at its file in the archive");
       const actor = read("actor.json");
       assert.equal(actor.id, fay.uri);
       assert.equal(actor.preferredUsername, "fay");

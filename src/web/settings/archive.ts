@@ -4,6 +4,7 @@ import { archiveContents } from "../../domain/account-export.ts";
 import type { Ctx } from "../../domain/context.ts";
 import { loadStatuses } from "../../domain/hydrate.ts";
 import { resolveMediaPath } from "../../domain/media-files.ts";
+import { mediaFileUrl } from "../../domain/uris.ts";
 import { buildAnnounce, buildCreate } from "../../federation/outbox-statuses.ts";
 import { zip, type ZipEntry } from "./zip.ts";
 
@@ -32,6 +33,17 @@ async function activities(ctx: Ctx, ids: string[]): Promise<Json[]> {
     }
   }
   return out;
+}
+
+/** As in Mastodon's archive, a post's uploaded files point at their copy inside the archive. */
+function pointAttachmentsIntoArchive(items: Json[], archived: Map<string, string>): void {
+  for (const item of items) {
+    const object = item.object as Json | undefined;
+    const attachments = object?.attachment;
+    for (const a of (Array.isArray(attachments) ? attachments : attachments ? [attachments] : []) as Json[]) {
+      if (typeof a.url === "string" && archived.has(a.url)) a.url = archived.get(a.url);
+    }
+  }
 }
 
 function orderedCollection(id: string, items: unknown[], context: unknown = AS_CONTEXT): Json {
@@ -73,6 +85,8 @@ export async function buildPostsArchive(ctx: Ctx, account: Account): Promise<Buf
   const context = items[0]?.["@context"] ?? AS_CONTEXT;
   const sameContext = JSON.stringify(context);
   for (const item of items) if (JSON.stringify(item["@context"]) === sameContext) delete item["@context"];
+  const archived = new Map(contents.mediaFiles.map((rel) => [mediaFileUrl(ctx.config, rel), `/media_attachments/files/${rel}`]));
+  pointAttachmentsIntoArchive(items, archived);
   const text = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2));
   const entries: ZipEntry[] = [
     { name: "outbox.json", data: text(orderedCollection("outbox.json", items, context)) },
