@@ -36,6 +36,10 @@ import { mount as mountStatusPins } from "./v1/status-pins.ts";
 import { mount as mountGroupedNotifications } from "./v2/notifications.ts";
 import { mount as mountReports } from "./v1/reports.ts";
 import { mount as mountNotificationRequests } from "./v1/notification-requests.ts";
+import { mount as mountInstanceExtras } from "./v1/instance-extras.ts";
+import { mount as mountSuggestions } from "./v1/suggestions.ts";
+import { mount as mountBatchLookups } from "./v1/batch-lookups.ts";
+import { mount as mountCompat } from "./v1/compat.ts";
 import { mountStreaming } from "./streaming/index.ts";
 
 /**
@@ -80,6 +84,10 @@ export function mountApi(routes: Hono, app: WeftApp): void {
   mountGroupedNotifications(routes, app);
   mountReports(routes, app);
   mountNotificationRequests(routes, app);
+  mountInstanceExtras(routes, app);
+  mountSuggestions(routes, app);
+  mountBatchLookups(routes, app);
+  mountCompat(routes, app);
   mountStreaming(routes, app);
   void routes;
   void app;

@@ -28,6 +28,10 @@ export const DEVIATIONS: Record<string, { allow: object; reason: string }> = {
     allow: { const: "" },
     reason: "Same as V1Instance.email: empty until an admin with an address exists.",
   },
+  "ExtendedDescription/properties/updated_at": {
+    allow: { type: "null" },
+    reason: "Mastodon sends null while no extended description is set; Weft does not record when it changed, so always null.",
+  },
   "NotificationGroup/properties/most_recent_notification_id": {
     allow: { type: "string" },
     reason:
@@ -40,6 +44,14 @@ export const DEVIATIONS: Record<string, { allow: object; reason: string }> = {
   "PreviewCard/properties/embed_url": {
     allow: { const: "" },
     reason: "Only photo cards have an embed URL; Mastodon serves \"\" for every other card.",
+  },
+  "TrendsLink/properties/author_url": {
+    allow: { const: "" },
+    reason: "A trending link is a PreviewCard: same as PreviewCard.author_url.",
+  },
+  "TrendsLink/properties/embed_url": {
+    allow: { const: "" },
+    reason: "A trending link is a PreviewCard: same as PreviewCard.embed_url.",
   },
   "PreviewCardAuthor/properties/url": {
     allow: { const: "" },
