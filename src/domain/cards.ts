@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 import { Parser } from "htmlparser2";
 import type { Tx } from "../db/index.ts";
 import type { PreviewCardTable } from "../db/schema.ts";
@@ -200,4 +200,69 @@ export async function loadCards(ctx: Ctx, statusIds: readonly string[]): Promise
     .where("status_cards.status_id", "in", [...statusIds])
     .execute();
   return new Map(rows.filter(isShowable).map(({ status_id, ...card }) => [status_id, card]));
+}
+
+export interface TrendingLink {
+  card: PreviewCard;
+  /** newest day first, one entry per day of the window (day: midnight UTC, ISO) */
+  history: Array<{ day: string; uses: number; accounts: number }>;
+}
+
+/**
+ * The links shared by the most people in public posts over the last `days` days, as trends
+ * count them elsewhere here: honest counts, no review queue. Authors who opted out of
+ * discovery are not counted. Two queries.
+ */
+export async function trendingLinks(ctx: Ctx, w: { limit: number; offset: number }, days = 7): Promise<TrendingLink[]> {
+  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+  const since = new Date(today - (days - 1) * DAY_MS).toISOString();
+  const shared = () =>
+    ctx.db
+      .selectFrom("status_cards")
+      .innerJoin("statuses", "statuses.id", "status_cards.status_id")
+      .innerJoin("accounts", "accounts.id", "statuses.account_id")
+      .innerJoin("preview_cards", "preview_cards.id", "status_cards.card_id")
+      .where("statuses.created_at", ">=", since)
+      .where("statuses.visibility", "=", "public")
+      .where("statuses.deleted_at", "is", null)
+      .where("accounts.deleted_at", "is", null)
+      .where("accounts.discoverable", "=", 1)
+      .where("preview_cards.fetched_at", "is not", null)
+      .where("preview_cards.error", "is", null)
+      .where("preview_cards.title", "!=", "");
+  const ranked = await shared()
+    .select("preview_cards.id")
+    .groupBy("preview_cards.id")
+    .orderBy(sql`count(distinct statuses.account_id)`, "desc")
+    .orderBy(sql`count(*)`, "desc")
+    .orderBy("preview_cards.id", "desc")
+    .limit(w.limit)
+    .offset(w.offset)
+    .execute();
+  if (!ranked.length) return [];
+  const ids = ranked.map((r) => r.id);
+  const uses = await shared()
+    .selectAll("preview_cards")
+    .select(["statuses.account_id as sharer_id", "statuses.created_at as shared_at"])
+    .where("preview_cards.id", "in", ids)
+    .execute();
+  const byCard = new Map<string, { card: PreviewCard; shares: Array<{ account: string; at: string }> }>();
+  for (const { sharer_id, shared_at, ...card } of uses) {
+    const entry = byCard.get(card.id) ?? { card, shares: [] };
+    entry.shares.push({ account: sharer_id, at: shared_at });
+    byCard.set(card.id, entry);
+  }
+  return ids.flatMap((id) => {
+    const entry = byCard.get(id);
+    if (!entry) return [];
+    const history = Array.from({ length: days }, (_, i) => {
+      const start = today - i * DAY_MS;
+      const inDay = entry.shares.filter((s) => {
+        const t = Date.parse(s.at);
+        return t >= start && t < start + DAY_MS;
+      });
+      return { day: new Date(start).toISOString(), uses: inDay.length, accounts: new Set(inDay.map((s) => s.account)).size };
+    });
+    return [{ card: entry.card, history }];
+  });
 }

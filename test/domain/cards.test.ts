@@ -15,7 +15,8 @@ import { registerDomainJobs } from "../../src/domain/jobs.ts";
 import { createJobRegistry } from "../../src/jobs/worker.ts";
 import { serializeStatus } from "../../src/api/entities/status.ts";
 import { CardFetchError, fetchPreviewPage, isPublicAddress, MAX_BYTES } from "../../src/domain/card-fetch.ts";
-import { firstCardUrl } from "../../src/domain/cards.ts";
+import { firstCardUrl, trendingLinks } from "../../src/domain/cards.ts";
+import { serializeTrendsLink } from "../../src/api/entities/card.ts";
 
 const ARTICLE = `<!doctype html><html lang="en-GB"><head>
 <meta charset="utf-8">
@@ -178,6 +179,16 @@ describe(`link preview cards (${testDialect()})`, () => {
     assert.equal((await statusJson(open, b.id)).card?.title, "Weaving & knitting");
     const cards = await open.db.selectFrom("preview_cards").select("id").where("url", "=", link).execute();
     assert.equal(cards.length, 1);
+  });
+
+  it("trends the links the most people shared this week, with a daily history", async (tc) => {
+    const links = (await trendingLinks(open, { limit: 10, offset: 0 })).map(serializeTrendsLink);
+    assert.equal(links[0].url, site.url("/shared"), "two people shared it");
+    assert.ok(links.some((l) => l.url === site.url("/article")));
+    assert.ok(!links.some((l) => l.url === site.url("/article-private")), "no card, no trend");
+    assert.equal(links[0].history.length, 7);
+    assert.deepEqual({ uses: links[0].history[0].uses, accounts: links[0].history[0].accounts }, { uses: "2", accounts: "2" });
+    links.forEach((l) => assertMatchesEntity(l, "TrendsLink", tc));
   });
 
   it("gives no card to non-HTML pages, and queues none for posts with a poll or only mentions and hashtags", async () => {

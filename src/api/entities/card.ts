@@ -1,4 +1,4 @@
-import type { PreviewCard } from "../../domain/cards.ts";
+import type { PreviewCard, TrendingLink } from "../../domain/cards.ts";
 
 /**
  * Mastodon's link preview. `html` is always "": Weft keeps no remote embed markup, so video
@@ -46,5 +46,17 @@ export function serializePreviewCard(card: PreviewCard): MastodonPreviewCard {
     language: card.language,
     published_at: card.published_at,
     authors: card.author_name ? [{ name: card.author_name, url: card.author_url, account: null }] : [],
+  };
+}
+
+export interface MastodonTrendsLink extends MastodonPreviewCard {
+  history: Array<{ day: string; uses: string; accounts: string }>;
+}
+
+export function serializeTrendsLink(link: TrendingLink): MastodonTrendsLink {
+  return {
+    ...serializePreviewCard(link.card),
+    // Mastodon counts as strings and days as UNIX timestamps of midnight
+    history: link.history.map((h) => ({ day: String(Date.parse(h.day) / 1000), uses: String(h.uses), accounts: String(h.accounts) })),
   };
 }

@@ -2,6 +2,8 @@ import type { Context, Hono } from "hono";
 import type { WeftApp } from "../../app.ts";
 import { loadStatuses } from "../../domain/hydrate.ts";
 import { trendingStatuses, trendingTags } from "../../domain/trends.ts";
+import { trendingLinks } from "../../domain/cards.ts";
+import { serializeTrendsLink } from "../entities/card.ts";
 import { authenticate, optionalScope } from "../auth.ts";
 import { filteredStatusesJson } from "./filters.ts";
 import { tagsJson } from "./followed-tags.ts";
@@ -53,6 +55,10 @@ export function mount(routes: Hono, app: WeftApp): void {
     return c.json(await filteredStatusesJson(app, viewer, "public", views));
   });
 
-  // No link previews are fetched yet, so there are no trending links.
-  routes.get("/api/v1/trends/links", auth, optionalScope("read"), (c) => c.json([]));
+  routes.get("/api/v1/trends/links", auth, optionalScope("read"), async (c) => {
+    const w = windowOf(c, 10, 20);
+    const found = await trendingLinks(ctx, w);
+    offsetLink(c, app, w, found.length);
+    return c.json(found.map(serializeTrendsLink));
+  });
 }
