@@ -28,6 +28,10 @@ export const DEVIATIONS: Record<string, { allow: object; reason: string }> = {
     allow: { const: "" },
     reason: "Same as V1Instance.email: empty until an admin with an address exists.",
   },
+  "ExtendedDescription/properties/updated_at": {
+    allow: { type: "null" },
+    reason: "Mastodon sends null while no extended description is set; Weft does not record when it changed, so always null.",
+  },
   "NotificationGroup/properties/most_recent_notification_id": {
     allow: { type: "string" },
     reason:
