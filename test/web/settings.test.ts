@@ -157,10 +157,13 @@ describe(`account settings pages (${testDialect()})`, () => {
     await again.signIn("bob", "bob's long password");
   });
 
-  test("changing the password signs out every app and this browser; the new password signs in", async () => {
+  test("changing the password signs out every app and every browser; the new password signs in", async () => {
     const carol = await createLocalAccount(server.ctx, { username: "carol", password: "carol's old password" });
     const first = await appToken(server, carol, "Phone app");
     const second = await appToken(server, carol, "Desktop app");
+    const otherBrowser = new Browser(server.url);
+    await otherBrowser.signIn("carol", "carol's old password");
+    assert.equal((await otherBrowser.request("/settings/password")).status, 200);
     const browser = new Browser(server.url);
     await browser.signIn("carol", "carol's old password");
     const page = await browser.request("/settings/password");
@@ -177,6 +180,7 @@ describe(`account settings pages (${testDialect()})`, () => {
     assert.equal(await apiStatus(server, first.token), 401);
     assert.equal(await apiStatus(server, second.token), 401);
     assert.equal((await browser.request("/settings/password")).status, 303, "this browser is signed out too");
+    assert.equal((await otherBrowser.request("/settings/password")).status, 303, "and so is another browser");
 
     const old = await browser.request("/settings/sign-in?return_to=%2Fsettings%2Fpassword");
     const refused = await browser.request("/settings/sign-in", { authenticity_token: Browser.token(old.text), return_to: "/settings/password", username: "carol", password: "carol's old password" });

@@ -6,7 +6,7 @@ import { activeLocalUser, instanceSecret, type SignInUser } from "../../domain/o
 
 /*
  * The browser session used by the authorization pages, so that a user who signed in once only
- * has to consent next time. The cookie holds `accountId.issuedAt` signed with HMAC-SHA256 under
+ * has to consent next time. The cookie holds `accountId.issuedAt.passwordTag` signed with HMAC-SHA256 under
  * the instance secret; it is HttpOnly and SameSite=Lax, and Secure when the instance is HTTPS.
  * CSRF: a random nonce in its own cookie, and in each form an HMAC of that nonce, so a form
  * posted from another site (which cannot read the cookie) carries no valid token.
@@ -40,18 +40,26 @@ function cookieOptions(app: WeftApp, maxAge: number) {
 export async function readSession(c: Context, app: WeftApp): Promise<SignInUser | null> {
   const raw = getCookie(c, SESSION_COOKIE);
   if (!raw) return null;
-  const [accountId, issuedAt, mac] = raw.split(".");
-  if (!accountId || !issuedAt || !mac) return null;
+  const [accountId, issuedAt, pw, mac] = raw.split(".");
+  if (!accountId || !issuedAt || !pw || !mac) return null;
   const secret = await instanceSecret(app.ctx);
-  if (!sameString(mac, sign(secret, "session", `${accountId}.${issuedAt}`))) return null;
+  if (!sameString(mac, sign(secret, "session", `${accountId}.${issuedAt}.${pw}`))) return null;
+  // A password change signs out every browser: their cookies name the old password.
+  if (!sameString(pw, await passwordTag(app, secret, accountId))) return null;
   if (Date.now() / 1000 - Number(issuedAt) > SESSION_TTL_S) return null;
   const user = await activeLocalUser(app.ctx, accountId);
   return user?.approved ? user : null;
 }
 
+/** A short keyed digest of the stored password hash: changes whenever the password does. */
+async function passwordTag(app: WeftApp, secret: string, accountId: string): Promise<string> {
+  const row = await app.ctx.db.selectFrom("users").select("password_hash").where("account_id", "=", accountId).executeTakeFirst();
+  return sign(secret, "session-password", row?.password_hash ?? "").slice(0, 16);
+}
+
 export async function startSession(c: Context, app: WeftApp, accountId: string): Promise<void> {
-  const payload = `${accountId}.${Math.floor(Date.now() / 1000)}`;
   const secret = await instanceSecret(app.ctx);
+  const payload = `${accountId}.${Math.floor(Date.now() / 1000)}.${await passwordTag(app, secret, accountId)}`;
   setCookie(c, SESSION_COOKIE, `${payload}.${sign(secret, "session", payload)}`, cookieOptions(app, SESSION_TTL_S));
 }
 
