@@ -167,6 +167,16 @@ describe(`link preview cards (${testDialect()})`, () => {
     assert.equal(row?.error, "private_address");
   });
 
+  it("refuses a host name that resolves to loopback, checking the addresses DNS gave", async () => {
+    const err = await fetchPreviewPage(`http://localhost:${site.port()}/article-by-name`, strict.config).catch((e) => e);
+    assert.ok(err instanceof CardFetchError);
+    assert.equal(err.reason, "private_address");
+    assert.equal(site.hits.get("/article-by-name"), undefined);
+    const allowed = await fetchPreviewPage(`http://localhost:${site.port()}/article-by-name`, open.config).catch((e) => e);
+    // localhost may resolve to ::1 first, where the site does not listen; either way, no refusal
+    assert.ok(!(allowed instanceof CardFetchError && allowed.reason === "private_address"));
+  });
+
   it("two statuses with the same link share one fetch and one card", async () => {
     const carol = await remoteAccount(open, "carol", "other.test");
     const zed = await remoteAccount(open, "zed");
