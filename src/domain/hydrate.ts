@@ -13,6 +13,7 @@ import { mutedThreadsAmong, threadOf } from "./conversation-mutes.ts";
 import { pinnedAmong, PINNABLE } from "./pins.ts";
 import { loadCards, type PreviewCard } from "./cards.ts";
 import { getReports, type Report } from "./reports.ts";
+import { readRegistrationSettings } from "./instance-settings.ts";
 
 /*
  * Batched loaders: everything a list of statuses, accounts, relationships or notifications
@@ -475,7 +476,7 @@ const INSTANCE_KEYS = [
 
 export async function loadInstanceFacts(ctx: Ctx): Promise<InstanceFacts> {
   const monthAgo = new Date(Date.now() - 30 * 24 * 3600 * 1000).toISOString();
-  const [settingRows, admin, users, statuses, domains, active] = await Promise.all([
+  const [settingRows, admin, users, statuses, domains, active, registrations] = await Promise.all([
     ctx.db.selectFrom("instance_settings").selectAll().where("key", "in", [...INSTANCE_KEYS]).execute(),
     ctx.db
       .selectFrom("users")
@@ -509,6 +510,8 @@ export async function loadInstanceFacts(ctx: Ctx): Promise<InstanceFacts> {
       .select((eb) => eb.fn.countAll<string | number>().as("n"))
       .where("last_active_at", ">=", monthAgo)
       .executeTakeFirstOrThrow(),
+    // One reading of the sign-up mode for every entity: Mastodon's "none" is closed.
+    readRegistrationSettings(ctx),
   ]);
   const settings = new Map<string, unknown>();
   for (const row of settingRows) {
@@ -522,7 +525,6 @@ export async function loadInstanceFacts(ctx: Ctx): Promise<InstanceFacts> {
     const v = settings.get(key);
     return typeof v === "string" ? v : fallback;
   };
-  const mode = settings.get("registrations_mode");
   const contactAccount = admin ? ((await loadAccounts(ctx, [admin.account_id]))[0] ?? null) : null;
   const rawRules = settings.get("rules");
   const rawLanguages = settings.get("languages");
@@ -532,7 +534,7 @@ export async function loadInstanceFacts(ctx: Ctx): Promise<InstanceFacts> {
     description: str("site_description", ""),
     contactEmail: str("site_contact_email", admin?.email ?? ""),
     contactAccount,
-    registrationsMode: mode === "approval" || mode === "closed" ? mode : "open",
+    registrationsMode: registrations.mode,
     rules: Array.isArray(rawRules)
       ? rawRules.flatMap((r) =>
           typeof r === "string"

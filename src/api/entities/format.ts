@@ -29,9 +29,16 @@ export function bioHtml(text: string, config: Pick<Config, "url">): string {
   return renderPostHtml(text.trim(), { baseUrl: config.url, localDomain: config.url.host });
 }
 
-/** A local profile field value: linked like a bio, but on one line (no paragraphs). */
+/**
+ * A local profile field value: linked like a bio, but on one line (no paragraphs), its links
+ * marked rel="me" as Mastodon's are ("nofollow noopener me"), so a page linking back verifies it.
+ * The renderer escapes typed text, so the attribute can only be one of its own links'.
+ */
 export function fieldHtml(text: string, config: Pick<Config, "url">): string {
-  return bioHtml(text.replace(/\s+/g, " "), config).replace(/^<p>/, "").replace(/<\/p>$/, "");
+  return bioHtml(text.replace(/\s+/g, " "), config)
+    .replace(/^<p>/, "")
+    .replace(/<\/p>$/, "")
+    .replaceAll('rel="nofollow noopener"', 'rel="nofollow noopener me"');
 }
 
 export function parseJson<T>(text: string | null | undefined, fallback: T): T {
