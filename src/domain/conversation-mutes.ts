@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db, Tx } from "../db/index.ts";
 import type { Ctx } from "./context.ts";
 import { nowIso } from "./ids.ts";
@@ -41,9 +42,19 @@ export async function mutedThreadsAmong(db: Db | Tx, accountId: string, threadId
   return new Set(rows.map((r) => r.conversation_id));
 }
 
-/** Whether a notification about `statusId` would be about a thread `accountId` muted. */
+/** Whether a notification about `statusId` would be about a thread `accountId` muted. One query. */
 export async function mutesThreadOf(db: Db | Tx, accountId: string, statusId: string): Promise<boolean> {
-  const status = await db.selectFrom("statuses").select(["id", "conversation_id"]).where("id", "=", statusId).executeTakeFirst();
-  if (!status) return false;
-  return (await mutedThreadsAmong(db, accountId, [threadOf(status)])).size > 0;
+  const row = await db
+    .selectFrom("conversation_mutes")
+    .select("conversation_id")
+    .where("account_id", "=", accountId)
+    .where((eb) =>
+      eb(
+        "conversation_id",
+        "=",
+        eb.selectFrom("statuses").select(sql<string>`coalesce(statuses.conversation_id, statuses.id)`.as("thread")).where("statuses.id", "=", statusId),
+      ),
+    )
+    .executeTakeFirst();
+  return !!row;
 }
