@@ -3,6 +3,8 @@ import type { WeftApp } from "../../app.ts";
 import { authenticate, optionalScope, requireScope, requireUser } from "../auth.ts";
 import { ApiError } from "../errors.ts";
 import { pathId, viewerOf, visibleStatus } from "./status-views.ts";
+import { loadCards } from "../../domain/cards.ts";
+import { serializePreviewCard } from "../entities/card.ts";
 
 /**
  * Endpoints apps call for features Weft does not offer, answered exactly as a Mastodon without
@@ -19,10 +21,11 @@ export function mount(routes: Hono, app: WeftApp): void {
   });
 
   // Removed from Mastodon in 3.0 (the card is on the Status now), still called by old apps. As
-  // the endpoint did: the card, or an empty object when there is none; Weft makes no cards yet.
+  // the endpoint did: the card, or an empty object when there is none.
   routes.get("/api/v1/statuses/:id{[0-9]+}/card", auth, optionalScope("read:statuses"), async (c) => {
-    await visibleStatus(app, pathId(c), viewerOf(c));
-    return c.json({});
+    const status = await visibleStatus(app, pathId(c), viewerOf(c));
+    const card = (await loadCards(app.ctx, [status.reblog_of_id ?? status.id])).get(status.reblog_of_id ?? status.id);
+    return c.json(card ? serializePreviewCard(card) : {});
   });
 
   // Weft sends no e-mail: every address counts as confirmed, which is what Mastodon answers then.
