@@ -38,7 +38,9 @@ export async function createWeftApp(config: Config, options: { migrate?: boolean
   const queues = await createQueueBackends(handle, config, log);
   const jobs = createJobRegistry();
   registerDomainJobs(ctx, jobs);
-  const federation = await buildFederation({ ctx, kv: queues.kv, queue: queues.fedifyQueue });
+  const out = queues.fedifyOutboxQueue;
+  const queue = out ? { inbox: queues.fedifyQueue, outbox: out, fanout: out } : queues.fedifyQueue;
+  const federation = await buildFederation({ ctx, kv: queues.kv, queue });
   registerDeliverJobs({ federation, ctx }, jobs);
   return {
     config,

@@ -1,4 +1,4 @@
-import { createExponentialBackoffPolicy, createFederation, type Federation, type KvStore, type MessageQueue } from "@fedify/fedify";
+import { createExponentialBackoffPolicy, createFederation, type Federation, type FederationQueueOptions, type KvStore, type MessageQueue } from "@fedify/fedify";
 import type { Ctx } from "../domain/context.ts";
 import { registerActor } from "./actor.ts";
 import { registerCollections } from "./collections.ts";
@@ -11,7 +11,8 @@ export type WeftFederation = Federation<Ctx>;
 export interface FederationDeps {
   ctx: Ctx;
   kv: KvStore;
-  queue: MessageQueue;
+  /** one queue for everything, or separate ones for inbox, outbox and fan-out */
+  queue: MessageQueue | FederationQueueOptions;
 }
 
 /**
