@@ -28,8 +28,8 @@ export function mount(routes: Hono, app: WeftApp): void {
     return c.json(card ? serializePreviewCard(card) : {});
   });
 
-  // Identity proofs were removed from Mastodon in 3.5; it still answers an empty list for old apps.
-  routes.get("/api/v1/accounts/:id{[0-9]+}/identity_proofs", auth, optionalScope("read:accounts"), (c) => c.json([]));
+  // Identity proofs were removed from Mastodon in 3.5; it still answers signed-in users an empty list.
+  routes.get("/api/v1/accounts/:id{[0-9]+}/identity_proofs", auth, requireScope("read:accounts"), requireUser, (c) => c.json([]));
 
   // Weft sends no e-mail: every address counts as confirmed, which is what Mastodon answers then.
   routes.post("/api/v1/emails/confirmations", auth, requireScope("write:accounts"), requireUser, () => {
