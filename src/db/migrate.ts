@@ -6,6 +6,7 @@ import * as m0004 from "./migrations/0004_markers.ts";
 import * as m0005 from "./migrations/0005_lists_filters.ts";
 import * as m0007 from "./migrations/0007_pins_reports_notification_groups.ts";
 import * as m0008 from "./migrations/0008_preview_cards.ts";
+import * as m0009 from "./migrations/0009_scheduled_statuses.ts";
 
 // Listed by hand so migrations work the same from source, from a bundle and under tests.
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "0005_lists_filters": m0005,
   "0007_pins_reports_notification_groups": m0007,
   "0008_preview_cards": m0008,
+  "0009_scheduled_statuses": m0009,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -175,6 +175,17 @@ export interface MediaAttachmentTable {
   /** "processing" | "ready" | "failed" */
   state: string;
   created_at: Timestamp;
+  /** set while a scheduled post (not yet published) holds this upload */
+  scheduled_status_id: string | null;
+}
+
+export interface ScheduledStatusTable {
+  id: string;
+  account_id: string;
+  scheduled_at: Timestamp;
+  /** JSON posting parameters, see domain/scheduled-statuses.ts */
+  params: Json;
+  created_at: Timestamp;
 }
 
 export interface FollowTable {
@@ -547,6 +558,7 @@ export interface Database {
   tags: TagTable;
   status_tags: StatusTagTable;
   media_attachments: MediaAttachmentTable;
+  scheduled_statuses: ScheduledStatusTable;
   follows: FollowTable;
   follow_requests: FollowRequestTable;
   favourites: FavouriteTable;

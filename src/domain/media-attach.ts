@@ -18,11 +18,11 @@ export async function attachMedia(tx: Tx, accountId: string, statusId: string, m
   const unique = [...new Set(mediaIds)];
   const rows = await tx
     .selectFrom("media_attachments")
-    .select(["id", "status_id", "state"])
+    .select(["id", "status_id", "scheduled_status_id", "state"])
     .where("id", "in", unique)
     .where("account_id", "=", accountId)
     .execute();
-  if (rows.length !== unique.length || rows.some((r) => r.status_id !== null)) {
+  if (rows.length !== unique.length || rows.some((r) => r.status_id !== null || r.scheduled_status_id !== null)) {
     throw new DomainError("invalid", "Media attachment not found or already used");
   }
   if (rows.some((r) => r.state === "failed")) throw new DomainError("invalid", "Media attachment failed to process");

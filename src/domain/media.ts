@@ -65,6 +65,7 @@ export async function createUpload(ctx: Ctx, input: NewUpload): Promise<MediaRow
     id,
     account_id: input.accountId,
     status_id: null,
+    scheduled_status_id: null,
     type: processed.kind,
     file_path: filePath,
     preview_path: previewPath,
@@ -126,7 +127,7 @@ export async function updateMedia(
 /** Deletes an upload that no status uses yet, with its files. */
 export async function deleteUnattachedMedia(ctx: Ctx, accountId: string, id: string): Promise<void> {
   const row = await getOwnMedia(ctx, accountId, id);
-  if (row.status_id) throw new DomainError("invalid", "Media attachment is currently used by a status");
+  if (row.status_id || row.scheduled_status_id) throw new DomainError("invalid", "Media attachment is currently used by a status");
   const deleted = await ctx.db
     .deleteFrom("media_attachments")
     .where("id", "=", id)
