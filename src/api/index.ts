@@ -11,6 +11,7 @@ import { mount as mountStatusesRead } from "./v1/statuses-read.ts";
 import { mount as mountMedia } from "./v2/media.ts";
 import { mountMediaFiles } from "./media-files.ts";
 import { mount as mountStatuses } from "./v1/statuses.ts";
+import { mount as mountScheduledStatuses } from "./v1/scheduled-statuses.ts";
 import { mount as mountStatusActions } from "./v1/status-actions.ts";
 import { mount as mountTimelines } from "./v1/timelines.ts";
 import { mount as mountNotifications } from "./v1/notifications.ts";
@@ -59,6 +60,7 @@ export function mountApi(routes: Hono, app: WeftApp): void {
   mountMedia(routes, app);
   mountMediaFiles(routes, app);
   mountStatuses(routes, app);
+  mountScheduledStatuses(routes, app);
   mountStatusActions(routes, app);
   mountTimelines(routes, app);
   mountNotifications(routes, app);

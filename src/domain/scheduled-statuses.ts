@@ -8,7 +8,7 @@ import { newId, nowIso } from "./ids.ts";
 import { applyPage, pageResult, type Page } from "./pagination.ts";
 import { validateNewPoll } from "./polls.ts";
 import { countStatusCharacters } from "./status-text.ts";
-import { createLocalStatus, MAX_CHARACTERS, MAX_MEDIA } from "./statuses.ts";
+import { createLocalStatus, defaultVisibility, MAX_CHARACTERS, MAX_MEDIA } from "./statuses.ts";
 import { inTx } from "./tx.ts";
 import type { Visibility } from "./visibility.ts";
 
@@ -17,6 +17,7 @@ export type ScheduledStatusRow = Selectable<ScheduledStatusTable>;
 /** The posting parameters kept until the post goes out (the `params` JSON column). */
 export interface ScheduledParams {
   text: string;
+  /** the author's default is filled in when scheduling, so the post goes out as it was shown */
   visibility: Visibility | null;
   spoiler_text: string;
   sensitive: boolean | null;
@@ -101,6 +102,7 @@ export async function scheduleStatus(ctx: Ctx, accountId: string, at: Date, para
   checkContent(params);
   return inTx(ctx, async (tx) => {
     await checkTime(tx, accountId, at, null);
+    params = { ...params, visibility: params.visibility ?? (await defaultVisibility(tx, accountId)) };
     const row: ScheduledStatusRow = {
       id: newId(),
       account_id: accountId,

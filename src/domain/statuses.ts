@@ -313,7 +313,7 @@ async function resolveMentions(
   return out;
 }
 
-async function defaultVisibility(tx: Tx, accountId: string): Promise<Visibility> {
+export async function defaultVisibility(tx: Tx, accountId: string): Promise<Visibility> {
   const user = await tx.selectFrom("users").select("settings").where("account_id", "=", accountId).executeTakeFirst();
   const v = user ? (JSON.parse(user.settings) as { default_visibility?: string }).default_visibility : undefined;
   return v === "unlisted" || v === "private" || v === "direct" ? v : "public";

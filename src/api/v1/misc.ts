@@ -3,12 +3,9 @@ import type { WeftApp } from "../../app.ts";
 import { authenticate, requireScope, requireUser } from "../auth.ts";
 import { ApiError, notFound } from "../errors.ts";
 
-const ID = "{[0-9]+}";
-
 /**
  * Endpoints clients call at start-up for features Weft does not have yet, answered the way a
- * Mastodon without the thing answers: Web Push (no subscription is ever stored) and scheduled
- * statuses (posting refuses scheduled_at, so there are none).
+ * Mastodon without the thing answers: Web Push (no subscription is ever stored).
  */
 export function mount(routes: Hono, app: WeftApp): void {
   const auth = authenticate(app);
@@ -25,17 +22,4 @@ export function mount(routes: Hono, app: WeftApp): void {
   });
   // Mastodon answers {} whether or not there was a subscription to delete.
   routes.delete("/api/v1/push/subscription", ...push, (c) => c.json({}));
-
-  const readStatuses = [auth, requireScope("read:statuses"), requireUser] as const;
-  const writeStatuses = [auth, requireScope("write:statuses"), requireUser] as const;
-  routes.get("/api/v1/scheduled_statuses", ...readStatuses, (c) => c.json([]));
-  routes.get(`/api/v1/scheduled_statuses/:id${ID}`, ...readStatuses, () => {
-    throw notFound();
-  });
-  routes.put(`/api/v1/scheduled_statuses/:id${ID}`, ...writeStatuses, () => {
-    throw notFound();
-  });
-  routes.delete(`/api/v1/scheduled_statuses/:id${ID}`, ...writeStatuses, () => {
-    throw notFound();
-  });
 }

@@ -14,6 +14,7 @@ import { serializeStatus, serializeStatusSource } from "../entities/status.ts";
 import { serializeStatusEdit } from "../entities/status-edit.ts";
 import { notFound, unprocessable } from "../errors.ts";
 import { boolParam, idList, languageParam, mediaAttributes, pollParam, statusInput } from "./status-params.ts";
+import { schedulePost } from "./scheduled-statuses.ts";
 import { pathId, statusJson, viewerOf, visibleStatus, withoutSilenced } from "./status-views.ts";
 
 const ID = "{[0-9]+}";
@@ -27,8 +28,11 @@ export function mount(routes: Hono, app: WeftApp): void {
   routes.post("/api/v1/statuses", ...write, async (c) => {
     const params = await readParams(c);
     const input = statusInput(params);
-    if (input.scheduledAt) throw unprocessable("Scheduled posts are not supported yet");
     const account = currentAccount(c);
+    if (input.scheduledAt) {
+      const extra = { applicationId: currentAuth(c)?.token.app_id ?? null, idempotency: c.req.header("idempotency-key") ?? null };
+      return c.json(await schedulePost(app, account.id, { ...input, scheduledAt: input.scheduledAt }, extra));
+    }
     const post = async () => {
       const status = await createLocalStatus(ctx, {
         accountId: account.id,
