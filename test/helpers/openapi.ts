@@ -53,6 +53,14 @@ export const DEVIATIONS: Record<string, { allow: object; reason: string }> = {
     allow: { const: "" },
     reason: "A trending link is a PreviewCard: same as PreviewCard.embed_url.",
   },
+  "ScheduledStatus/properties/params/properties/application_id": {
+    allow: { type: ["string", "null"] },
+    reason: "Documented as an integer, but an id: sent as a string like every id (ids beyond 2^53 survive); null when posted without an app.",
+  },
+  "ScheduledStatus/properties/params/properties/in_reply_to_id": {
+    allow: { type: "string" },
+    reason: "Documented as an integer, but an id: sent as a string like every id, as in_reply_to_id on Status.",
+  },
   "PreviewCardAuthor/properties/url": {
     allow: { const: "" },
     reason: "An author known by name only; Mastodon serves \"\" for the URL then, as in author_url.",
