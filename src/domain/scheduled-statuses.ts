@@ -4,11 +4,12 @@ import type { ScheduledStatusTable } from "../db/schema.ts";
 import { enqueueJob } from "../jobs/outbox.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
+import { withIdempotencyKey } from "./idempotency.ts";
 import { newId, nowIso } from "./ids.ts";
 import { applyPage, pageResult, type Page } from "./pagination.ts";
 import { validateNewPoll } from "./polls.ts";
 import { countStatusCharacters } from "./status-text.ts";
-import { createLocalStatus, defaultVisibility, MAX_CHARACTERS, MAX_MEDIA } from "./statuses.ts";
+import { createLocalStatus, defaultVisibility, getStatus, MAX_CHARACTERS, MAX_MEDIA } from "./statuses.ts";
 import { inTx } from "./tx.ts";
 import type { Visibility } from "./visibility.ts";
 
@@ -165,8 +166,7 @@ export async function publishScheduledStatus(ctx: Ctx, id: string): Promise<stri
   const { params } = parse(row);
   // createLocalStatus refuses uploads a scheduled post holds, so hand them over first.
   await inTx(ctx, (tx) => releaseMedia(tx, id));
-  let statusId: string | null = null;
-  try {
+  const post = async () => {
     const status = await createLocalStatus(ctx, {
       accountId: row.account_id,
       text: params.text,
@@ -179,10 +179,16 @@ export async function publishScheduledStatus(ctx: Ctx, id: string): Promise<stri
       poll: params.poll ? { options: params.poll.options, expiresIn: params.poll.expires_in, multiple: params.poll.multiple } : null,
       applicationId: params.application_id,
     });
-    statusId = status.id;
+    return status.id;
+  };
+  let statusId: string | null = null;
+  try {
+    // Keyed on the scheduled post, so a retry after a crash between posting and removing the row posts nothing twice.
+    const key = `scheduled-status:${id}`;
+    statusId = (await withIdempotencyKey(ctx, row.account_id, key, post, async (sid) => !!(await getStatus(ctx, sid)))).statusId;
   } catch (err) {
     // A rule broken by then (the replied-to post is gone, the author was deleted) will not heal on retry.
-    if (!(err instanceof DomainError)) throw err;
+    if (!(err instanceof DomainError) || err.code === "conflict" || err.code === "unavailable") throw err;
     ctx.log.warn({ err, scheduledStatusId: id }, "scheduled post could not be published; dropped");
   }
   await ctx.db.deleteFrom("scheduled_statuses").where("id", "=", id).execute();

@@ -134,6 +134,24 @@ describe(`scheduled posts (${testDialect()})`, () => {
     assert.deepEqual(page2.map((s) => s.id), [ids[0]]);
   });
 
+  it("refuses a 26th scheduled post on the same day with 422", async () => {
+    const dave = await makeUser(server, "dave");
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const rows = Array.from({ length: 25 }, (_, i) => ({
+      id: `9${String(i).padStart(17, "0")}`,
+      account_id: dave.account.id,
+      scheduled_at: `${day}T10:${String(i).padStart(2, "0")}:00.000Z`,
+      params: JSON.stringify({ text: `plan ${i}`, media_ids: [] }),
+      created_at: new Date().toISOString(),
+    }));
+    await server.ctx.db.insertInto("scheduled_statuses").values(rows).execute();
+    const res = await dave.call("POST", "/api/v1/statuses", { status: "one more", scheduled_at: `${day}T18:00:00.000Z` });
+    assert.equal(res.status, 422);
+    assert.match((await res.json()).error, /limit of 25 scheduled posts/);
+    const nextDay = new Date(Date.parse(`${day}T18:00:00.000Z`) + 86_400_000).toISOString();
+    assert.equal((await dave.call("POST", "/api/v1/statuses", { status: "the day after", scheduled_at: nextDay })).status, 200);
+  });
+
   it("hides another user's scheduled post (404) and needs a token (401)", async () => {
     const mine = await schedule(alice, "alice's secret plan", 60);
     assert.equal((await bob.call("GET", `/api/v1/scheduled_statuses/${mine.id}`)).status, 404);
