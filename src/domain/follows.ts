@@ -337,26 +337,30 @@ export interface UriPage {
   next: string | null;
 }
 
-export async function followersPage(ctx: Ctx, accountId: string, before: string | null, limit = 40): Promise<UriPage> {
-  let q = ctx.db
-    .selectFrom("follows")
-    .innerJoin("accounts", "accounts.id", "follows.account_id")
-    .select(["follows.id as id", "accounts.uri as uri"])
-    .where("follows.target_account_id", "=", accountId)
-    .where("accounts.deleted_at", "is", null)
-    .orderBy("follows.id", "desc")
-    .limit(limit);
-  if (before) q = q.where("follows.id", "<", before);
-  const rows = await q.execute();
-  return { uris: rows.map((r) => r.uri), next: rows.length === limit ? rows[rows.length - 1].id : null };
+export function followersPage(ctx: Ctx, accountId: string, before: string | null, limit = 40): Promise<UriPage> {
+  return followUriPage(ctx, "followers", accountId, before, limit);
 }
 
-export async function followingPage(ctx: Ctx, accountId: string, before: string | null, limit = 40): Promise<UriPage> {
+export function followingPage(ctx: Ctx, accountId: string, before: string | null, limit = 40): Promise<UriPage> {
+  return followUriPage(ctx, "following", accountId, before, limit);
+}
+
+/** A page of the actor URIs on one side of an account's follows, newest follow first. */
+async function followUriPage(
+  ctx: Ctx,
+  side: "followers" | "following",
+  accountId: string,
+  before: string | null,
+  limit: number,
+): Promise<UriPage> {
+  const [mine, theirs] = side === "followers"
+    ? (["follows.target_account_id", "follows.account_id"] as const)
+    : (["follows.account_id", "follows.target_account_id"] as const);
   let q = ctx.db
     .selectFrom("follows")
-    .innerJoin("accounts", "accounts.id", "follows.target_account_id")
+    .innerJoin("accounts", "accounts.id", theirs)
     .select(["follows.id as id", "accounts.uri as uri"])
-    .where("follows.account_id", "=", accountId)
+    .where(mine, "=", accountId)
     .where("accounts.deleted_at", "is", null)
     .orderBy("follows.id", "desc")
     .limit(limit);

@@ -15,7 +15,21 @@ export interface RemoteMediaData {
 
 /** Ties uploaded media to the status that uses them; only the uploader's own, unused media. */
 export async function attachMedia(tx: Tx, accountId: string, statusId: string, mediaIds: string[]): Promise<void> {
+  await claimMedia(tx, accountId, mediaIds, { status_id: statusId });
+}
+
+/**
+ * Gives uploads to a status or to a scheduled post: only the uploader's own, not failed, and not
+ * already used by a status or held by another scheduled post.
+ */
+export async function claimMedia(
+  tx: Tx,
+  accountId: string,
+  mediaIds: string[],
+  owner: { status_id: string } | { scheduled_status_id: string },
+): Promise<void> {
   const unique = [...new Set(mediaIds)];
+  if (!unique.length) return;
   const rows = await tx
     .selectFrom("media_attachments")
     .select(["id", "status_id", "scheduled_status_id", "state"])
@@ -26,7 +40,7 @@ export async function attachMedia(tx: Tx, accountId: string, statusId: string, m
     throw new DomainError("invalid", "Media attachment not found or already used");
   }
   if (rows.some((r) => r.state === "failed")) throw new DomainError("invalid", "Media attachment failed to process");
-  await tx.updateTable("media_attachments").set({ status_id: statusId }).where("id", "in", unique).execute();
+  await tx.updateTable("media_attachments").set(owner).where("id", "in", unique).execute();
 }
 
 export function mediaTypeOf(mime: string | null): "image" | "gifv" | "video" | "audio" | "unknown" {

@@ -11,6 +11,7 @@ import { validateNewPoll } from "./polls.ts";
 import { countStatusCharacters } from "./status-text.ts";
 import { createLocalStatus, defaultVisibility, getStatus, MAX_CHARACTERS, MAX_MEDIA } from "./statuses.ts";
 import { inTx } from "./tx.ts";
+import { claimMedia } from "./media-attach.ts";
 import type { Visibility } from "./visibility.ts";
 
 export type ScheduledStatusRow = Selectable<ScheduledStatusTable>;
@@ -77,21 +78,9 @@ async function checkTime(tx: Tx, accountId: string, at: Date, except: string | n
   }
 }
 
-/** Holds the uploads for the scheduled post: the uploader's own, not used by a status or another scheduled post. */
-async function holdMedia(tx: Tx, accountId: string, scheduledId: string, mediaIds: string[]): Promise<void> {
-  const unique = [...new Set(mediaIds)];
-  if (!unique.length) return;
-  const rows = await tx
-    .selectFrom("media_attachments")
-    .select(["id", "status_id", "scheduled_status_id", "state"])
-    .where("id", "in", unique)
-    .where("account_id", "=", accountId)
-    .execute();
-  if (rows.length !== unique.length || rows.some((r) => r.status_id !== null || r.scheduled_status_id !== null)) {
-    throw new DomainError("invalid", "Media attachment not found or already used");
-  }
-  if (rows.some((r) => r.state === "failed")) throw new DomainError("invalid", "Media attachment failed to process");
-  await tx.updateTable("media_attachments").set({ scheduled_status_id: scheduledId }).where("id", "in", unique).execute();
+/** Holds the uploads for the scheduled post, so no status or other scheduled post can take them. */
+function holdMedia(tx: Tx, accountId: string, scheduledId: string, mediaIds: string[]): Promise<void> {
+  return claimMedia(tx, accountId, mediaIds, { scheduled_status_id: scheduledId });
 }
 
 async function releaseMedia(tx: Tx, scheduledId: string): Promise<void> {
