@@ -20,7 +20,7 @@ import { createBenchDb, type BenchDb, type Dialect } from "./seed.ts";
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 export const inboundSizes = () => ({
-  activities: env("BENCH_INBOUND_ACTIVITIES", 2_000),
+  activities: env("BENCH_INBOUND_ACTIVITIES", 1_000),
   actors: env("BENCH_INBOUND_ACTORS", 50),
   followers: env("BENCH_INBOUND_FOLLOWERS", 20),
   concurrency: env("BENCH_INBOUND_CONCURRENCY", 16),

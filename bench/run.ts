@@ -31,7 +31,8 @@ function profileLines(p: ProfileSummary | null): string {
   if (!p) return "";
   return [
     "",
-    `Profile of the Weft process over the whole run (start-up and warm-up included), self time: ${formatShares(p, p.byPackage)}.`,
+    `Profile of the Weft process over the whole run (start-up and warm-up included), self time by kind of work: ${formatShares(p, p.byGroup, 10)}.`,
+    `By package: ${formatShares(p, p.byPackage)}.`,
     `Hottest functions: ${formatShares(p, p.byFunction, 6)}.`,
   ].join("\n");
 }
