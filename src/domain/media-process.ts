@@ -1,5 +1,6 @@
 import { encode as encodeBlurhash } from "blurhash";
-import sharp, { type Metadata, type Sharp } from "sharp";
+import type { Metadata, Sharp } from "sharp";
+import { loadSharp } from "./sharp.ts";
 import { DomainError } from "./errors.ts";
 
 /*
@@ -83,6 +84,7 @@ function sniff(b: Uint8Array): Sniffed | null {
 }
 
 async function readImageHeader(bytes: Uint8Array): Promise<Metadata | null> {
+  const sharp = await loadSharp();
   try {
     return await sharp(bytes, { limitInputPixels: false, animated: true }).metadata();
   } catch {
@@ -123,6 +125,7 @@ async function processImage(bytes: Uint8Array, meta: Metadata): Promise<Processe
     throw invalid("Image dimensions are too large");
   }
   const animated = (meta.pages ?? 1) > 1 && (meta.format === "gif" || meta.format === "webp");
+  const sharp = await loadSharp();
   const input = (): Sharp =>
     sharp(bytes, { limitInputPixels: MEDIA_LIMITS.maxInputPixels, animated, failOn: "error", sequentialRead: true });
   try {
@@ -178,6 +181,7 @@ async function reencodeAnimated(image: Sharp, meta: Metadata): Promise<ImageVari
 async function preview(original: ImageVariant): Promise<ImageVariant> {
   const size = fitWithin(original.width, original.height, MEDIA_LIMITS.previewPixels);
   // The first frame of an animation: previews are still.
+  const sharp = await loadSharp();
   const base = sharp(original.bytes).resize(size.width, size.height, { fit: "fill" });
   const hasAlpha = (await sharp(original.bytes).metadata()).hasAlpha;
   const { data, info } = await (hasAlpha ? base.png() : base.jpeg({ quality: 80, mozjpeg: true })).toBuffer({ resolveWithObject: true });
@@ -185,6 +189,7 @@ async function preview(original: ImageVariant): Promise<ImageVariant> {
 }
 
 async function blurhashOf(bytes: Uint8Array): Promise<string | null> {
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(bytes).resize(32, 32, { fit: "inside" }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     return encodeBlurhash(new Uint8ClampedArray(data), info.width, info.height, 4, 3);

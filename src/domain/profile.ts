@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import sharp from "sharp";
 import type { Tx } from "../db/index.ts";
 import { enqueueJob } from "../jobs/outbox.ts";
 import type { Ctx } from "./context.ts";
@@ -11,6 +10,7 @@ import { removeMediaFiles, writeMediaFile } from "./media-files.ts";
 import { processUpload } from "./media-process.ts";
 import { countCharacters } from "./text/index.ts";
 import { inTx } from "./tx.ts";
+import { loadSharp } from "./sharp.ts";
 import type { Visibility } from "./visibility.ts";
 
 /*
@@ -113,6 +113,7 @@ async function storeImage(ctx: Ctx, accountId: string, kind: "avatar" | "header"
   if (processed.kind !== "image") throw invalid(`${kind === "avatar" ? "Avatar" : "Header"} must be an image`);
   const { width, height } = IMAGE_SIZES[kind];
   // Still images only: an animation keeps its first frame.
+  const sharp = await loadSharp();
   const base = sharp(processed.original.bytes).resize(width, height, { fit: "cover", withoutEnlargement: false });
   const hasAlpha = (await sharp(processed.original.bytes).metadata()).hasAlpha;
   const bytes = await (hasAlpha ? base.png({ compressionLevel: 8 }) : base.jpeg({ quality: 90, mozjpeg: true })).toBuffer();

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import sharp from "sharp";
+import { loadSharp } from "../../domain/sharp.ts";
 
 import {
   INSTANCE_THUMBNAIL_PATH,
@@ -19,7 +19,8 @@ export {
 // Weft renders its placeholders once with sharp and keeps them in memory.
 const images = new Map<string, Promise<Buffer>>();
 
-function render(width: number, height: number, colour: string): Promise<Buffer> {
+async function render(width: number, height: number, colour: string): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
 }
 
