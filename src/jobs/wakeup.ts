@@ -21,7 +21,13 @@ export class Alarm {
       this.#rung = true;
       return;
     }
-    for (const wake of [...this.#sleepers]) wake();
+    // Woken on the next turn of the event loop, not now: the announcement usually comes from a
+    // request that has just committed, and its response should go out before the job's work
+    // (a post to 20,000 followers loads them all) takes the loop.
+    const sleepers = [...this.#sleepers];
+    setImmediate(() => {
+      for (const wake of sleepers) wake();
+    });
   };
 
   sleep(ms: number): Promise<void> {
