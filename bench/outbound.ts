@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { createLocalAccount } from "../src/domain/accounts.ts";
 import { newId } from "../src/domain/ids.ts";
@@ -87,7 +88,8 @@ export async function benchOutbound(dialect: Dialect, port = 3930): Promise<Outb
   const origin = `http://127.0.0.1:${port}`;
   const db = await createBenchDb(dialect, origin);
   const sink = await startSink(sizes.servers);
-  const profileDir = path.join(tempDir("weft-bench-outbound-"), "profile");
+  const dir = tempDir("weft-bench-outbound-");
+  const profileDir = path.join(dir, "profile");
   try {
     const poster = await createLocalAccount(db.ctx, { username: "poster", password: "bench-password-1" });
     const warm = await createLocalAccount(db.ctx, { username: "warm", password: "bench-password-1" });
@@ -142,6 +144,8 @@ export async function benchOutbound(dialect: Dialect, port = 3930): Promise<Outb
   } finally {
     sink.close();
     await db.drop();
+    if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

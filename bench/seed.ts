@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import pg from "pg";
@@ -110,6 +111,7 @@ export async function createBenchDb(dialect: Dialect, weftUrl: string): Promise<
       await raw.close().catch(() => {});
       await handle.close().catch(() => {});
       await dropDb();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

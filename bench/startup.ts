@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { cpuMs, median, repoRoot, rssMiB, stop, tempDir } from "./lib.ts";
 
@@ -101,6 +102,7 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
   const warm: OneStart[] = [];
   for (let i = 0; i < runs; i++) warm.push(await oneStart(env, "all"));
   const healthOnly = await oneStart(env, "health-only");
+  fs.rmSync(dir, { recursive: true, force: true });
   const pick = (k: "health" | "instance" | "actor") => warm.map((w) => w[k]);
   return {
     runs,
