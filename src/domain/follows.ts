@@ -110,19 +110,29 @@ export async function unfollowAccount(ctx: Ctx, followerId: string, targetId: st
   return relationship(ctx, followerId, targetId);
 }
 
+/** Removes a pending request of `requesterId` to follow `accountId`, for answering it. */
+async function takeFollowRequest(tx: Tx, requesterId: string, accountId: string) {
+  const request = await tx
+    .deleteFrom("follow_requests")
+    .where("account_id", "=", requesterId)
+    .where("target_account_id", "=", accountId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!request) throw new DomainError("not_found", "Follow request not found");
+  return request;
+}
+
+async function isRemote(tx: Tx, accountId: string): Promise<boolean> {
+  const row = await tx.selectFrom("accounts").select("domain").where("id", "=", accountId).executeTakeFirst();
+  return row?.domain != null;
+}
+
 /** The target of a follow request lets it through. */
 export async function authorizeFollowRequest(ctx: Ctx, accountId: string, requesterId: string): Promise<RelationshipView> {
   await inTx(ctx, async (tx, emit) => {
-    const request = await tx
-      .deleteFrom("follow_requests")
-      .where("account_id", "=", requesterId)
-      .where("target_account_id", "=", accountId)
-      .returningAll()
-      .executeTakeFirst();
-    if (!request) throw new DomainError("not_found", "Follow request not found");
+    const request = await takeFollowRequest(tx, requesterId, accountId);
     await startFollow(tx, { ...request, id: newId(), created_at: nowIso() }, emit, { notifyTarget: false });
-    const requester = await tx.selectFrom("accounts").select("domain").where("id", "=", requesterId).executeTakeFirst();
-    if (requester?.domain != null) {
+    if (await isRemote(tx, requesterId)) {
       await deliver(tx, { type: "AcceptFollow", accountId, followerId: requesterId, followUri: request.uri });
     }
   });
@@ -131,15 +141,8 @@ export async function authorizeFollowRequest(ctx: Ctx, accountId: string, reques
 
 export async function rejectFollowRequest(ctx: Ctx, accountId: string, requesterId: string): Promise<RelationshipView> {
   await inTx(ctx, async (tx) => {
-    const request = await tx
-      .deleteFrom("follow_requests")
-      .where("account_id", "=", requesterId)
-      .where("target_account_id", "=", accountId)
-      .returningAll()
-      .executeTakeFirst();
-    if (!request) throw new DomainError("not_found", "Follow request not found");
-    const requester = await tx.selectFrom("accounts").select("domain").where("id", "=", requesterId).executeTakeFirst();
-    if (requester?.domain != null) {
+    const request = await takeFollowRequest(tx, requesterId, accountId);
+    if (await isRemote(tx, requesterId)) {
       await deliver(tx, { type: "RejectFollow", accountId, followerId: requesterId, followUri: request.uri });
     }
   });
@@ -151,8 +154,7 @@ export async function removeFromFollowers(ctx: Ctx, accountId: string, followerI
   await inTx(ctx, async (tx) => {
     const removed = await endFollow(tx, followerId, accountId);
     if (!removed) return;
-    const follower = await tx.selectFrom("accounts").select("domain").where("id", "=", followerId).executeTakeFirst();
-    if (follower?.domain != null) {
+    if (await isRemote(tx, followerId)) {
       await deliver(tx, { type: "RejectFollow", accountId, followerId, followUri: removed.uri });
     }
   });
